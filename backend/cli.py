@@ -1,0 +1,222 @@
+"""`flask --app backend ...`: set up the database, users, clients and keys; print LivePerson's form.
+
+Every command validates all its arguments before it writes anything, and exits non-zero with
+a one-line reason when it refuses.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from backend.config import SETTINGS
+from backend.db import create_schema, get_db
+from backend.keys import public_key_spki_base64
+from backend.login.passwords import MIN_LENGTH, hash_password
+from backend.models import Client, SigningKey, User
+from backend.models.base import digest, utcnow
+from backend.oidc.discovery import endpoint_urls
+from backend.protocol.claims import validate_lp_sdes
+
+# Every redirect URI LivePerson has been seen to use (see the README's "Registering LivePerson").
+LIVEPERSON_REDIRECT_URIS = (
+    "https://liveperson.net",
+    "https://liveperson.net/",
+    "https://liveperson.net/oauth2/code_redirect",
+    "https://lpcdn.lpsnmedia.net/le_unified_window/index.html",
+)
+DEMO_USER = {
+    "email": "demo@example.com",
+    "password": "demo-password",
+    "name": "Dana Demo",
+    "given_name": "Dana",
+    "family_name": "Demo",
+    "phone_number": "+1-555-0100",
+    "preferred_username": "dana",
+}
+DEMO_SDES: list[dict[str, Any]] = [
+    {"type": "ctmrinfo", "info": {"cstatus": "active", "ctype": "vip", "customerId": "DEMO-0001",
+                                  "balance": 120.5, "userName": "dana"}},
+    {"type": "personal", "personal": {"firstname": "Dana", "lastname": "Demo",
+                                      "contacts": [{"email": "demo@example.com",
+                                                    "phone": "+1-555-0100"}]}},
+]
+DEMO_CLIENT_SECRET = "demo-client-secret"  # noqa: S105 (a demo value, printed on purpose)
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_db, create_user, create_client, rotate_keys, liveperson_config,
+                    seed_demo, settings):
+        app.cli.add_command(command)
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create missing tables and the first signing key. Safe to run again."""
+    create_schema()
+    db = get_db()
+    if db.scalar(select(SigningKey.kid).limit(1)) is None:
+        key = current_app.extensions["keyring"].add_key(db)
+        click.echo(f"Generated signing key {key.kid}.")
+    click.echo("Database ready.")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--password", required=True)
+@click.option("--name")
+@click.option("--given-name")
+@click.option("--family-name")
+@click.option("--preferred-username")
+@click.option("--phone-number")
+@click.option("--lp-sdes", help="LivePerson SDEs: a JSON array of ctmrinfo/personal objects.")
+def create_user(email: str, password: str, lp_sdes: str | None, **profile: str | None) -> None:
+    """Add a customer who can log in."""
+    user = _new_user(email, password, _parse_sdes(lp_sdes), profile)
+    click.echo(f"Created user {user.email} (sub {user.subject}).")
+
+
+@click.command("create-client")
+@click.option("--client-id", required=True)
+@click.option("--secret", help="At least 16 characters; generated and printed when omitted.")
+@click.option("--redirect-uri", "redirect_uris", multiple=True, required=True,
+              help="Repeat for every form LivePerson sends; compared exactly.")
+@click.option("--pkce-required", is_flag=True, help="Refuse authorization requests without PKCE.")
+@click.option("--allow-plain-pkce", is_flag=True, help="Also accept code_challenge_method=plain.")
+def create_client(client_id: str, secret: str | None, redirect_uris: tuple[str, ...],
+                  pkce_required: bool, allow_plain_pkce: bool) -> None:
+    """Register an OAuth client (LivePerson, for one account)."""
+    generated = secret is None
+    secret = secret or secrets.token_urlsafe(32)
+    _new_client(client_id, secret, list(redirect_uris), pkce_required, allow_plain_pkce)
+    click.echo(f"Created client {client_id}.")
+    if generated:
+        click.echo(f"Client secret (shown once, stored hashed): {secret}")
+
+
+@click.command("rotate-keys")
+def rotate_keys() -> None:
+    """Add a new signing key; it is published now and signs after KEY_REFRESH_INTERVAL."""
+    key = current_app.extensions["keyring"].add_key(get_db())
+    click.echo(f"Added key {key.kid}: published now, signing from {key.activates_at.isoformat()}.")
+    click.echo("Retired keys stay in the JWKS until every token they signed has expired.")
+
+
+@click.command("liveperson-config")
+def liveperson_config() -> None:
+    """Print what to paste into LivePerson's Consumer Identity Provider form."""
+    config = current_app.config
+    db = get_db()
+    client = db.get(Client, config["LIVEPERSON_CLIENT_ID"])
+    if client is None:
+        raise click.ClickException(
+            f"No client {config['LIVEPERSON_CLIENT_ID']!r}: run create-client first."
+        )
+    signing = current_app.extensions["keyring"].signing_key(db)
+    urls = endpoint_urls(config["ISSUER"])
+    rows = [
+        ("Issuer", config["ISSUER"]),
+        ("Authorization endpoint", urls["authorization_endpoint"]),
+        ("Token endpoint", urls["token_endpoint"]),
+        ("Client ID", client.client_id),
+        ("Client secret", "(the secret given to create-client; it is stored hashed)"),
+        ("JWKS endpoint", urls["jwks_uri"]),
+        ("Public key (RS256)", public_key_spki_base64(signing.as_dict(private=False))),
+        ("JS method name", config["LIVEPERSON_JS_METHOD"]),
+        ("Redirect URIs registered", " ".join(client.redirect_uris)),
+    ]
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        click.echo(f"{label.ljust(width)}  {value}")
+
+
+@click.command("seed-demo")
+@click.option("--liveperson-url", default="http://127.0.0.1:8002",
+              help="The local LivePerson stand-in, whose pop-out window is a redirect URI.")
+def seed_demo(liveperson_url: str) -> None:
+    """Create the demo user and the demo LivePerson client if they are missing."""
+    db = get_db()
+    if db.scalar(select(User).where(User.email == DEMO_USER["email"])) is None:
+        profile = {k: v for k, v in DEMO_USER.items() if k not in ("email", "password")}
+        _new_user(DEMO_USER["email"], DEMO_USER["password"], DEMO_SDES, profile)
+    client_id = current_app.config["LIVEPERSON_CLIENT_ID"]
+    if db.get(Client, client_id) is None:
+        popout = liveperson_url.rstrip("/") + "/le_unified_window/index.html"
+        _new_client(client_id, DEMO_CLIENT_SECRET, [*LIVEPERSON_REDIRECT_URIS, popout],
+                    pkce_required=False, allow_plain_pkce=False)
+    click.echo(f"Demo user:   {DEMO_USER['email']} / {DEMO_USER['password']}")
+    click.echo(f"Demo client: {client_id} / {DEMO_CLIENT_SECRET}")
+
+
+@click.command("settings")
+def settings() -> None:
+    """Print every BACKEND_* setting as a Markdown table (the README's configuration table)."""
+    click.echo("| Variable | Default | Meaning |\n| --- | --- | --- |")
+    for setting in SETTINGS:
+        default = "" if setting.default is None else f"`{setting.default}`"
+        click.echo(f"| `{setting.env}` | {default} | {setting.help} |")
+
+
+def _parse_sdes(text: str | None) -> list[dict[str, Any]] | None:
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise click.BadParameter(f"not JSON: {error}", param_hint="--lp-sdes") from None
+    problem = validate_lp_sdes(value)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--lp-sdes")
+    return value
+
+
+def _new_user(email: str, password: str, lp_sdes: list[dict[str, Any]] | None,
+              profile: dict[str, str | None]) -> User:
+    email = email.strip().lower()
+    local, at, domain = email.partition("@")
+    if not (local and at and "." in domain):
+        raise click.BadParameter(f"{email!r} is not an email address.", param_hint="EMAIL")
+    if len(password) < MIN_LENGTH:
+        raise click.BadParameter(f"at least {MIN_LENGTH} characters.", param_hint="--password")
+    db = get_db()
+    if db.scalar(select(User.id).where(User.email == email)) is not None:
+        raise click.ClickException(f"A user {email} already exists; nothing changed.")
+    user = User(email=email, password_hash=hash_password(password), lp_sdes=lp_sdes,
+                updated_at=utcnow(), **profile)
+    db.add(user)
+    db.commit()
+    return user
+
+
+def _new_client(client_id: str, secret: str, redirect_uris: list[str], pkce_required: bool,
+                allow_plain_pkce: bool) -> None:
+    if len(secret) < 16:
+        raise click.BadParameter("at least 16 characters.", param_hint="--secret")
+    for uri in redirect_uris:
+        problem = redirect_uri_problem(uri)
+        if problem:
+            raise click.BadParameter(f"{uri!r}: {problem}", param_hint="--redirect-uri")
+    db = get_db()
+    if db.get(Client, client_id) is not None:
+        raise click.ClickException(f"A client {client_id} already exists; nothing changed.")
+    db.add(Client(client_id=client_id, secret_hash=digest(secret), redirect_uris=redirect_uris,
+                  pkce_required=pkce_required, allow_plain_pkce=allow_plain_pkce))
+    db.commit()
+
+
+def redirect_uri_problem(uri: str) -> str | None:
+    """RFC 6749 §3.1.2: absolute, no fragment; RFC 9700 §4.1: https, or http on loopback."""
+    parts = urlsplit(uri)
+    if parts.fragment or "#" in uri:
+        return "a redirect URI must not have a fragment."
+    if parts.scheme == "https" and parts.hostname:
+        return None
+    if parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1"):
+        return None
+    return "must be an absolute https URL (http only on loopback, for development)."

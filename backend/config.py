@@ -1,0 +1,100 @@
+"""Every setting of the backend, its default, and the environment variable that overrides it.
+
+This is the one place defaults live; the README's configuration table is generated from
+`SETTINGS` by `flask --app backend settings`, so the two cannot drift apart.
+Each setting `NAME` is read from the environment variable `BACKEND_NAME`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        return f"BACKEND_{self.name}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ISSUER", "http://127.0.0.1:8000",
+            "OpenID issuer: the exact URL LivePerson is configured with. Never taken from the "
+            "request, so a proxy or a forged Host header cannot change it."),
+    Setting("DATABASE_URL", None,
+            "Any SQLAlchemy URL; default SQLite file `backend.sqlite3` in the instance folder."),
+    Setting("SECRET_KEY", None,
+            "Signs the session cookie. Default: generated once into the instance folder."),
+    Setting("KEY_ENCRYPTION_SECRET", None,
+            "Encrypts the private signing keys at rest. Default: the SECRET_KEY."),
+    Setting("CODE_LIFETIME", 60, "Seconds an authorization code can be redeemed."),
+    Setting("ACCESS_TOKEN_LIFETIME", 3600, "Seconds an access token is valid (`expires_in`)."),
+    Setting("ID_TOKEN_LIFETIME", 3600,
+            "Seconds an id_token is valid; LivePerson asks for a new one when it expires."),
+    Setting("SESSION_LIFETIME", 7 * 24 * 3600, "Seconds a login session (cookie or app token) lasts."),
+    Setting("KEY_REFRESH_INTERVAL", 30,
+            "Seconds a process trusts its cached key list; a rotated key starts signing this "
+            "long after it is published, so every process publishes it first."),
+    Setting("LOGIN_WINDOW", 900, "Seconds over which failed logins are counted."),
+    Setting("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5, "Failed logins per account in the window."),
+    Setting("LOGIN_MAX_FAILURES_PER_ADDRESS", 20, "Failed logins per client address in the window."),
+    Setting("LIVEPERSON_CLIENT_ID", "liveperson-demo",
+            "The client that `/api/liveperson/code` issues codes for."),
+    Setting("LIVEPERSON_JS_METHOD", "lpGetAuthenticationToken",
+            "Name of the page's JavaScript authentication method, as entered in LivePerson."),
+    Setting("LIVEPERSON_JWE_PUBLIC_KEY", None,
+            "LivePerson's encryption public key (PEM, or one-line base64 SPKI). When set, "
+            "`/api/liveperson/jwt` returns a nested JWE."),
+    Setting("LIVEPERSON_JWE_KID", None, "The key id LivePerson published with that key."),
+    Setting("LIVEPERSON_JWE_ENC", "A256GCM", "JWE content encryption: A256GCM or A128CBC-HS256."),
+    Setting("PROXY_HOPS", 0,
+            "Number of trusted reverse proxies in front of the app (X-Forwarded-For/-Proto)."),
+    Setting("CORS_ORIGINS", "", "Comma-separated origins allowed for credentialed API requests."),
+)
+
+
+def load(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Flask config keys: defaults, then `BACKEND_*` variables, then `overrides` (tests)."""
+    config: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = os.environ.get(setting.env)
+        if raw is None:
+            config[setting.name] = setting.default
+        elif isinstance(setting.default, int):
+            try:
+                config[setting.name] = int(raw)
+            except ValueError:
+                raise SystemExit(f"{setting.env} must be an integer, got {raw!r}") from None
+        else:
+            config[setting.name] = raw
+    config.update(overrides or {})
+    config["ISSUER"] = config["ISSUER"].rstrip("/")
+    if config["DATABASE_URL"] is None:
+        config["DATABASE_URL"] = f"sqlite:///{instance_path / 'backend.sqlite3'}"
+    if config["SECRET_KEY"] is None:
+        config["SECRET_KEY"] = _instance_secret(instance_path)
+    return config
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """A random secret kept in the instance folder, so restarts keep sessions and keys readable."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: when several workers start at once, exactly one writes the file.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()

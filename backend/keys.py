@@ -1,0 +1,141 @@
+"""The id_token signing keys: generation, encryption at rest, rotation, and a per-process cache.
+
+Private keys are parsed once per process and kept in memory; the key list is re-read from the
+database at most every KEY_REFRESH_INTERVAL seconds, so a key rotated by any process (or the
+CLI) is published everywhere before it signs anywhere, and no request pays for a PEM parse.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from joserfc.jwk import RSAKey
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.models import SigningKey
+from backend.models.base import utcnow
+
+
+class KeyStoreError(RuntimeError):
+    """The key store cannot produce a signing key; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class _Published:
+    kid: str
+    public_jwk: dict[str, Any]
+    activates_at: datetime
+
+
+class KeyRing:
+    def __init__(self, encryption_secret: str, refresh_interval: int, token_lifetime: int) -> None:
+        self._fernet = Fernet(_fernet_key(encryption_secret))
+        self._refresh_interval = refresh_interval
+        self._token_lifetime = token_lifetime
+        self._lock = threading.Lock()
+        self._loaded_at = float("-inf")
+        self._published: list[_Published] = []  # sorted by activates_at
+        self._private: dict[str, RSAKey] = {}
+
+    # -- reading -------------------------------------------------------------------------
+
+    def signing_key(self, db: Session) -> RSAKey:
+        """The newest key whose activation time has passed."""
+        self._refresh(db)
+        now = utcnow()
+        active = [key for key in self._published if key.activates_at <= now]
+        if not active:
+            raise KeyStoreError("No signing key yet: run `flask --app backend init-db`.")
+        kid = active[-1].kid
+        if kid not in self._private:
+            self._private[kid] = self._decrypt(db.get(SigningKey, kid))
+        return self._private[kid]
+
+    def jwks(self, db: Session) -> dict[str, Any]:
+        """RFC 7517 §5 key set: the next key, the active key, and retired keys whose tokens
+        may still be unexpired."""
+        self._refresh(db)
+        now = utcnow()
+        keep_after = now - timedelta(seconds=self._token_lifetime + self._refresh_interval)
+        keys = []
+        for index, key in enumerate(self._published):
+            successor = self._published[index + 1] if index + 1 < len(self._published) else None
+            retired = successor is not None and successor.activates_at <= keep_after
+            if not retired:
+                keys.append(key.public_jwk)
+        return {"keys": keys}
+
+    def invalidate(self) -> None:
+        """Forget the key list, so the next call re-reads it (after a rotation in this process)."""
+        self._loaded_at = float("-inf")
+
+    def _refresh(self, db: Session) -> None:
+        if time.monotonic() - self._loaded_at < self._refresh_interval:
+            return
+        with self._lock:
+            rows = db.execute(
+                select(SigningKey.kid, SigningKey.public_jwk, SigningKey.activates_at)
+                .order_by(SigningKey.activates_at)
+            ).all()
+            self._published = [_Published(r.kid, r.public_jwk, r.activates_at) for r in rows]
+            self._loaded_at = time.monotonic()
+
+    def _decrypt(self, row: SigningKey | None) -> RSAKey:
+        if row is None:
+            raise KeyStoreError("A published signing key disappeared from the database.")
+        try:
+            pem = self._fernet.decrypt(row.encrypted_private_pem)
+        except InvalidToken:
+            raise KeyStoreError(
+                f"Cannot decrypt signing key {row.kid}: BACKEND_KEY_ENCRYPTION_SECRET (or "
+                "BACKEND_SECRET_KEY) is not the one the key was encrypted with."
+            ) from None
+        return RSAKey.import_key(pem, {"kid": row.kid, "use": "sig", "alg": "RS256"})
+
+    # -- writing -------------------------------------------------------------------------
+
+    def add_key(self, db: Session) -> SigningKey:
+        """Generate an RSA-2048 key. The first key signs at once; a rotated key is published
+        now and signs after one refresh interval, once every process has published it."""
+        now = utcnow()
+        has_keys = db.scalar(select(SigningKey.kid).limit(1)) is not None
+        kid = secrets.token_urlsafe(12)
+        key = RSAKey.generate_key(2048, {"kid": kid, "use": "sig", "alg": "RS256"}, private=True)
+        pem = key.as_pem(private=True)
+        row = SigningKey(
+            kid=kid,
+            public_jwk=key.as_dict(private=False),
+            encrypted_private_pem=self._fernet.encrypt(pem),
+            created_at=now,
+            activates_at=now + timedelta(seconds=self._refresh_interval) if has_keys else now,
+        )
+        db.add(row)
+        db.commit()
+        self.invalidate()
+        return row
+
+
+def public_key_spki_base64(public_jwk: dict[str, Any]) -> str:
+    """The public key as LivePerson's console wants it: base64 SPKI (PEM body) on one line."""
+    public_key = RSAKey.import_key(public_jwk).public_key
+    der = public_key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return base64.b64encode(der).decode()
+
+
+def _fernet_key(secret: str) -> bytes:
+    raw = HKDF(hashes.SHA256(), 32, salt=None, info=b"backend signing-key encryption").derive(
+        secret.encode()
+    )
+    return base64.urlsafe_b64encode(raw)

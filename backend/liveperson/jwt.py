@@ -1,0 +1,45 @@
+"""`POST /api/liveperson/jwt`: a signed id_token for the implicit flow, for the logged-in customer.
+
+The app hands it to the SDK (`callback(id_token)` on the web, `setHostAppJWT` on mobile). When
+LivePerson's encryption key is configured, the signed token is wrapped in a nested JWE.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from backend.db import get_db
+from backend.liveperson.client import liveperson_client, request_body
+from backend.models.base import utcnow
+from backend.protocol import id_token, nested_jwe
+from backend.protocol.claims import SUPPORTED_SCOPES
+from backend.protocol.errors import OAuthError
+
+bp = Blueprint("liveperson_jwt", __name__, url_prefix="/api/liveperson")
+
+
+@bp.post("/jwt")
+@login_required
+def jwt() -> ResponseReturnValue:
+    try:
+        request_body()
+        client = liveperson_client()
+    except OAuthError as error:
+        return jsonify(error.as_dict()), error.status
+    config = current_app.config
+    claims = id_token.claims(
+        issuer=config["ISSUER"],
+        user=current_user.user,
+        client_id=client.client_id,
+        scopes=list(SUPPORTED_SCOPES),
+        auth_time=current_user.auth_time,
+        now=utcnow(),
+        lifetime=config["ID_TOKEN_LIFETIME"],
+    )
+    token = id_token.sign(claims, current_app.extensions["keyring"].signing_key(get_db()))
+    encryption_key = current_app.extensions["liveperson_jwe_key"]
+    if encryption_key is not None:
+        token = nested_jwe.encrypt(token, encryption_key, config["LIVEPERSON_JWE_ENC"])
+    return jsonify(id_token=token, expires_in=config["ID_TOKEN_LIFETIME"])

@@ -1,0 +1,51 @@
+"""The HTML login page (`/login`) and logout (`/logout`), used by browsers and the pop-out window."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from backend.login import csrf
+from backend.login.credentials import LoginRefused, check_credentials
+from backend.login.sessions import sign_in, sign_out
+from backend.login.throttle import RateLimited
+
+bp = Blueprint("login_page", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: `next` must never become an open redirect."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return url_for("home.index")
+
+
+@bp.get("/login")
+def login() -> ResponseReturnValue:
+    return render_template("login.html", next=safe_next(request.args.get("next")))
+
+
+@bp.post("/login")
+def login_submit() -> ResponseReturnValue:
+    csrf.check(request.form.get("csrf_token"))
+    target = safe_next(request.form.get("next"))
+    email = request.form.get("email", "")
+    try:
+        user = check_credentials(email, request.form.get("password", ""))
+    except LoginRefused as refused:
+        return render_template("login.html", next=target, email=email, error=str(refused)), 401
+    except RateLimited as limited:
+        page = render_template("login.html", next=target, email=email, error=str(limited))
+        return page, 429, {"Retry-After": str(limited.retry_after)}
+    sign_in(user)
+    # 303: the browser follows with a GET and never re-posts the password (checklist item 4).
+    return redirect(target, code=303)
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    csrf.check(request.form.get("csrf_token"))
+    if current_user.is_authenticated:
+        sign_out(current_user)
+    return redirect(url_for("login_page.login"), code=303)

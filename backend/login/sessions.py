@@ -1,0 +1,101 @@
+"""Login sessions, and how flask-login finds the current one.
+
+One `LoginSession` row per login; the browser holds its token in the signed session cookie,
+an app sends it as `Authorization: Bearer <session_token>`. Either way the row can be revoked.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import Flask, current_app, jsonify, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import LoginManager, UserMixin, login_user, logout_user
+from sqlalchemy import update
+
+from backend.db import get_db
+from backend.models import LoginSession, User
+from backend.models.base import digest, new_secret, utcnow
+
+
+class Login(UserMixin):
+    """What flask-login calls the user: a live login session of a `User`."""
+
+    def __init__(self, token: str, record: LoginSession) -> None:
+        self.token = token
+        self.record = record
+
+    @property
+    def user(self) -> User:
+        return self.record.user
+
+    @property
+    def auth_time(self) -> datetime:
+        return self.record.auth_time
+
+    def get_id(self) -> str:
+        return self.token
+
+
+def init_app(app: Flask) -> None:
+    manager = LoginManager(app)
+    # Revocable server-side sessions replace flask-login's IP/User-Agent heuristics, which
+    # would log out mobile users whenever their network changes.
+    manager.session_protection = None
+    manager.user_loader(_load)
+    manager.request_loader(_load_from_bearer)
+    manager.unauthorized_handler(_unauthorized)
+
+
+def sign_in(user: User) -> str:
+    """Start a login session and return its token. The cookie session is cleared first, so
+    nothing from before the login (a fixated session, an old CSRF token) survives it."""
+    token = new_secret()
+    now = utcnow()
+    record = LoginSession(
+        token_hash=digest(token),
+        user_id=user.id,
+        auth_time=now,
+        expires_at=now + timedelta(seconds=current_app.config["SESSION_LIFETIME"]),
+    )
+    db = get_db()
+    db.add(record)
+    db.commit()
+    session.clear()
+    session.permanent = True
+    login_user(Login(token, record))
+    return token
+
+
+def sign_out(login: Login) -> None:
+    """Revoke the login session everywhere and clear the cookie session."""
+    db = get_db()
+    db.execute(
+        update(LoginSession)
+        .where(LoginSession.token_hash == digest(login.token))
+        .values(revoked_at=utcnow())
+    )
+    db.commit()
+    logout_user()
+    session.clear()
+
+
+def _load(token: str) -> Login | None:
+    record = get_db().get(LoginSession, digest(token))
+    if record is None or record.revoked_at is not None or record.expires_at <= utcnow():
+        return None
+    return Login(token, record)
+
+
+def _load_from_bearer(req: object) -> Login | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return _load(token.strip())
+
+
+def _unauthorized() -> ResponseReturnValue:
+    if request.path.startswith("/api/"):
+        body = {"error": "login_required", "error_description": "Log in first."}
+        return jsonify(body), 401
+    return redirect(url_for("login_page.login", next=request.full_path.rstrip("?")))

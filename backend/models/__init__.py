@@ -1,0 +1,21 @@
+"""What the backend stores: one module per stored artifact."""
+
+from backend.models.access_token import AccessToken
+from backend.models.authorization_code import AuthorizationCode
+from backend.models.base import Base
+from backend.models.client import Client
+from backend.models.login_attempt import LoginFailure
+from backend.models.login_session import LoginSession
+from backend.models.signing_key import SigningKey
+from backend.models.user import User
+
+__all__ = [
+    "AccessToken",
+    "AuthorizationCode",
+    "Base",
+    "Client",
+    "LoginFailure",
+    "LoginSession",
+    "SigningKey",
+    "User",
+]

@@ -1,0 +1,31 @@
+"""An authorization code (RFC 6749 §4.1.2), stored by hash and bound to everything it was issued for."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.models.base import Base
+from backend.models.user import User
+
+
+class AuthorizationCode(Base):
+    __tablename__ = "authorization_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.client_id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    redirect_uri: Mapped[str] = mapped_column(Text)
+    scope: Mapped[str] = mapped_column(String(500))
+    nonce: Mapped[str | None] = mapped_column(Text)
+    code_challenge: Mapped[str | None] = mapped_column(String(128))
+    code_challenge_method: Mapped[str | None] = mapped_column(String(10))
+    auth_time: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    # Set once, atomically, by the redemption that wins; the row stays as a tombstone so a
+    # second redemption is recognised as reuse (RFC 6749 §4.1.2).
+    consumed_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -1,0 +1,44 @@
+"""Declarative base, UTC timestamps, and how secrets are stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every database (SQLite drops the zone otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime}  # noqa: RUF012 (SQLAlchemy reads it as is)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_secret() -> str:
+    """256 random bits, URL-safe: codes, access tokens and session tokens."""
+    return secrets.token_urlsafe(32)
+
+
+def digest(secret: str) -> str:
+    """How bearer secrets are stored: SHA-256. They carry 256 bits of entropy, so a fast
+    hash is enough (a slow KDF would only burn CPU) and a database leak reveals no usable value."""
+    return hashlib.sha256(secret.encode()).hexdigest()

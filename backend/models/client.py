@@ -1,0 +1,19 @@
+"""A registered OAuth client: LivePerson, for one brand account."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.models.base import Base
+
+
+class Client(Base):
+    __tablename__ = "clients"
+
+    client_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    # Compared by exact string match (RFC 9700 §2.1): register every form LivePerson sends.
+    redirect_uris: Mapped[list[str]] = mapped_column(JSON)
+    pkce_required: Mapped[bool] = mapped_column(default=False)
+    allow_plain_pkce: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,1 @@
+"""What LivePerson calls: discovery, JWKS, authorization (pop-out window), token, userinfo."""

@@ -1,0 +1,52 @@
+"""`POST /oauth2/v3/token`: where LivePerson exchanges the code (RFC 6749 §3.2, §4.1.3, §5).
+
+Form-encoded in, JSON out; `Cache-Control: no-store` on success and on error (§5.1, §5.2).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from backend.db import get_db
+from backend.protocol import client_auth, code_grant
+from backend.protocol.errors import InvalidClient, OAuthError, invalid_request, single_values
+
+bp = Blueprint("token", __name__)
+
+
+@bp.post("/oauth2/v3/token")
+def token() -> ResponseReturnValue:
+    try:
+        body = _exchange()
+        status, headers = 200, {}
+    except OAuthError as error:
+        body, status, headers = error.as_dict(), error.status, {}
+        if isinstance(error, InvalidClient) and error.used_basic:
+            headers["WWW-Authenticate"] = 'Basic realm="token", charset="UTF-8"'
+    headers.update({"Cache-Control": "no-store", "Pragma": "no-cache"})
+    return jsonify(body), status, headers
+
+
+def _exchange() -> dict[str, object]:
+    if request.mimetype != "application/x-www-form-urlencoded":
+        raise invalid_request("Send the token request as application/x-www-form-urlencoded.")
+    form = single_values(request.form)
+    db = get_db()
+    client = client_auth.authenticate(
+        db, client_auth.credentials(request.headers.get("Authorization"), form)
+    )
+    grant_type = form.get("grant_type")
+    if grant_type is None:
+        raise invalid_request("The parameter 'grant_type' is required.")
+    if grant_type != "authorization_code":
+        raise OAuthError("unsupported_grant_type", "Only authorization_code is supported.")
+    config = current_app.config
+    return code_grant.redeem(
+        db,
+        client=client,
+        form=form,
+        issuer=config["ISSUER"],
+        keyring=current_app.extensions["keyring"],
+        lifetimes=current_app.extensions["lifetimes"],
+    )

@@ -1,0 +1,158 @@
+"""The authorization request: RFC 6749 §4.1.1 and OpenID Connect Core 1.0 §3.1.2.1 / §3.2.2.1.
+
+Validation happens in the order the RFC's error rules need (§4.1.2.1): first what decides
+whether redirecting is safe (client and exact redirect URI), then everything else, whose
+errors go back to the client's redirect URI with `state`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy.orm import Session
+
+from backend.models import Client
+from backend.protocol import pkce
+from backend.protocol.claims import granted_scope
+from backend.protocol.errors import OAuthError, UnsafeRedirect, single_values
+
+RESPONSE_TYPES = ("code", "id_token")
+RESPONSE_MODES = ("query", "fragment")
+# OAuth 2.0 Multiple Response Type Encoding Practices §2.1: the default mode per response type.
+DEFAULT_MODE = {"code": "query", "id_token": "fragment"}
+PROMPTS = ("none", "login", "consent", "select_account")
+MAX_NONCE_LENGTH = 512
+
+
+@dataclass(frozen=True)
+class AuthorizationRequest:
+    client: Client
+    redirect_uri: str
+    response_type: str
+    response_mode: str
+    scopes: list[str]
+    state: str | None
+    nonce: str | None = None
+    prompt: frozenset[str] = field(default_factory=frozenset)
+    max_age: int | None = None
+    code_challenge: str | None = None
+    code_challenge_method: str | None = None
+
+    def respond(self, **params: str) -> str:
+        """The redirect carrying the response (or an error), with `state` unchanged."""
+        return response_url(self.redirect_uri, self.response_mode, params, self.state)
+
+
+class AuthorizationError(OAuthError):
+    """An error that is sent back to the (verified) redirect URI."""
+
+    def __init__(self, error: str, description: str, redirect_to: str) -> None:
+        super().__init__(error, description)
+        self.redirect_to = redirect_to
+
+
+def response_url(redirect_uri: str, mode: str, params: dict[str, str], state: str | None) -> str:
+    """§4.1.2 / §4.2.2: parameters in the query (keeping any query the URI has) or fragment."""
+    if state is not None:
+        params = {**params, "state": state}
+    encoded = urlencode(params)
+    if mode == "fragment":
+        return f"{redirect_uri}#{encoded}"
+    return f"{redirect_uri}{'&' if '?' in redirect_uri else '?'}{encoded}"
+
+
+def parse(db: Session, params: Any) -> AuthorizationRequest:
+    """Validate an authorization request; `params` is the request's MultiDict (query or form).
+
+    Raises UnsafeRedirect when the user must see an error page, AuthorizationError otherwise.
+    Unknown parameters (LivePerson's `parentWindowOrigin`, for one) are ignored (§3.1).
+    """
+    for name in ("client_id", "redirect_uri"):
+        if len(params.getlist(name)) > 1:
+            raise UnsafeRedirect(f"The parameter '{name}' is repeated.")
+    client_id = params.get("client_id")
+    redirect_uri = params.get("redirect_uri")
+    if not client_id:
+        raise UnsafeRedirect("The request has no client_id.")
+    client = db.get(Client, client_id)
+    if client is None:
+        raise UnsafeRedirect(f"No client is registered as {client_id!r}.")
+    if not redirect_uri:
+        raise UnsafeRedirect("The request has no redirect_uri.")
+    if redirect_uri not in client.redirect_uris:
+        raise UnsafeRedirect(
+            f"The redirect_uri {redirect_uri!r} is not registered for client {client_id!r} "
+            "(registered URIs are compared exactly)."
+        )
+
+    # From here on, errors are redirected; work out how before anything else can fail.
+    response_type = params.get("response_type") or None
+    requested_mode = params.get("response_mode") or None
+    mode = requested_mode if requested_mode in RESPONSE_MODES else DEFAULT_MODE.get(
+        response_type or "", "query"
+    )
+    state = params.get("state") if len(params.getlist("state")) == 1 else None
+
+    def fail(error: str, description: str) -> AuthorizationError:
+        return AuthorizationError(error, description, response_url(
+            redirect_uri, mode, {"error": error, "error_description": description}, state
+        ))
+
+    try:
+        values = single_values(params)
+    except OAuthError as error:
+        raise fail(error.error, error.description) from None
+    if requested_mode is not None and requested_mode not in RESPONSE_MODES:
+        raise fail("invalid_request", "response_mode must be query or fragment.")
+    if response_type is None:
+        raise fail("invalid_request", "The parameter 'response_type' is required.")
+    if response_type not in RESPONSE_TYPES:
+        raise fail("unsupported_response_type", "Supported response types: code, id_token.")
+    scopes = granted_scope(values.get("scope", ""))
+    if "openid" not in scopes:
+        raise fail("invalid_scope", "The scope must include 'openid'.")
+
+    prompt = frozenset(values.get("prompt", "").split())
+    if not prompt <= set(PROMPTS):
+        raise fail("invalid_request", f"prompt accepts {', '.join(PROMPTS)}.")
+    if "none" in prompt and len(prompt) > 1:
+        raise fail("invalid_request", "prompt=none cannot be combined with other values.")
+    max_age = None
+    if "max_age" in values:
+        if not values["max_age"].isdigit():
+            raise fail("invalid_request", "max_age must be a non-negative integer of seconds.")
+        max_age = int(values["max_age"])
+    nonce = values.get("nonce")
+    if nonce is not None and len(nonce) > MAX_NONCE_LENGTH:
+        raise fail("invalid_request", f"nonce is longer than {MAX_NONCE_LENGTH} characters.")
+
+    challenge = values.get("code_challenge")
+    method = None
+    if response_type == "code":
+        if challenge is not None:
+            try:
+                method = pkce.check_challenge(
+                    challenge, values.get("code_challenge_method"), client.allow_plain_pkce
+                )
+            except OAuthError as error:
+                raise fail(error.error, error.description) from None
+        elif client.pkce_required:
+            raise fail("invalid_request", "This client must send a PKCE code_challenge (S256).")
+    else:
+        challenge = None
+
+    return AuthorizationRequest(
+        client=client,
+        redirect_uri=redirect_uri,
+        response_type=response_type,
+        response_mode=mode,
+        scopes=scopes,
+        state=state,
+        nonce=nonce,
+        prompt=prompt,
+        max_age=max_age,
+        code_challenge=challenge,
+        code_challenge_method=method,
+    )
