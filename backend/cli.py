@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from backend.config import SETTINGS
@@ -57,6 +58,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create missing tables and the first signing key. Safe to run again."""
     create_schema()
@@ -68,6 +70,7 @@ def init_db() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--password", required=True)
 @click.option("--name")
@@ -83,6 +86,7 @@ def create_user(email: str, password: str, lp_sdes: str | None, **profile: str |
 
 
 @click.command("create-client")
+@with_appcontext
 @click.option("--client-id", required=True)
 @click.option("--secret", help="At least 16 characters; generated and printed when omitted.")
 @click.option("--redirect-uri", "redirect_uris", multiple=True, required=True,
@@ -101,6 +105,7 @@ def create_client(client_id: str, secret: str | None, redirect_uris: tuple[str, 
 
 
 @click.command("rotate-keys")
+@with_appcontext
 def rotate_keys() -> None:
     """Add a new signing key; it is published now and signs after KEY_REFRESH_INTERVAL."""
     key = current_app.extensions["keyring"].add_key(get_db())
@@ -109,6 +114,7 @@ def rotate_keys() -> None:
 
 
 @click.command("liveperson-config")
+@with_appcontext
 def liveperson_config() -> None:
     """Print what to paste into LivePerson's Consumer Identity Provider form."""
     config = current_app.config
@@ -137,6 +143,7 @@ def liveperson_config() -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--liveperson-url", default="http://127.0.0.1:8002",
               help="The local LivePerson stand-in, whose pop-out window is a redirect URI.")
 def seed_demo(liveperson_url: str) -> None:
@@ -155,6 +162,7 @@ def seed_demo(liveperson_url: str) -> None:
 
 
 @click.command("settings")
+@with_appcontext
 def settings() -> None:
     """Print every BACKEND_* setting as a Markdown table (the README's configuration table)."""
     click.echo("| Variable | Default | Meaning |\n| --- | --- | --- |")

@@ -1,0 +1,10 @@
+"""Gunicorn settings for `gunicorn 'backend:create_app()'` (read from the working directory)."""
+
+import os
+
+bind = os.environ.get("BACKEND_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("BACKEND_WORKERS", "2"))
+# LivePerson's pop-out window sends a `state` of several KB in the authorization URL, and the
+# login page carries that URL in `next`: lift the default 4094-byte request-line limit.
+limit_request_line = 0
+accesslog = "-"
