@@ -167,7 +167,7 @@ def settings() -> None:
     """Print every BACKEND_* setting as a Markdown table (the README's configuration table)."""
     click.echo("| Variable | Default | Meaning |\n| --- | --- | --- |")
     for setting in SETTINGS:
-        default = "" if setting.default is None else f"`{setting.default}`"
+        default = f"`{setting.default}`" if setting.default not in (None, "") else ""
         click.echo(f"| `{setting.env}` | {default} | {setting.help} |")
 
 

@@ -57,7 +57,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LIVEPERSON_JWE_ENC", "A256GCM", "JWE content encryption: A256GCM or A128CBC-HS256."),
     Setting("PROXY_HOPS", 0,
             "Number of trusted reverse proxies in front of the app (X-Forwarded-For/-Proto)."),
-    Setting("CORS_ORIGINS", "", "Comma-separated origins allowed for credentialed API requests."),
 )
 
 

@@ -1,4 +1,4 @@
-"""`GET /.well-known/openid-configuration`: OpenID Connect Discovery 1.0 §3–4.
+"""`GET /.well-known/openid-configuration`: OpenID Connect Discovery 1.0 §3 and §4.
 
 Every URL is built from BACKEND_ISSUER, never from the request's Host header (§4.3: the
 issuer must equal the URL the document was fetched under).

@@ -1,0 +1,55 @@
+# Sourced by bin/demo and bin/test: a virtual environment in .venv with the project installed.
+# Re-installs only when pyproject.toml changes, so the second run starts at once.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+VENV="$ROOT/.venv"
+
+# Install Debian (apt) or macOS (Homebrew) packages that are missing; root or sudo on Debian.
+install_system_packages() {
+  if command -v apt-get >/dev/null 2>&1; then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+  elif command -v brew >/dev/null 2>&1; then
+    brew install "$@"
+  else
+    echo "Please install: $*" >&2
+    return 1
+  fi
+}
+
+find_python() {
+  for candidate in python3.13 python3.12 python3.11 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      echo "$candidate"
+      return
+    fi
+  done
+  echo "Python 3.11 or newer is required." >&2
+  return 1
+}
+
+# ensure_venv EXTRA: create .venv and install the project with the given extra ("" for none).
+ensure_venv() {
+  local extra="$1" python stamp wanted
+  if [ ! -x "$VENV/bin/python" ]; then
+    python="$(find_python)"
+    if ! "$python" -m venv "$VENV" 2>/dev/null; then
+      rm -rf "$VENV"
+      install_system_packages python3-venv
+      "$python" -m venv "$VENV"
+    fi
+  fi
+  stamp="$VENV/.installed"
+  wanted="$(cksum < pyproject.toml | cut -d' ' -f1)-${extra}"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+    echo "Installing Python packages into .venv ..."
+    "$VENV/bin/python" -m pip install -q --upgrade pip
+    "$VENV/bin/python" -m pip install -q -e ".${extra:+[$extra]}"
+    echo "$wanted" > "$stamp"
+  fi
+  export PATH="$VENV/bin:$PATH"
+}
