@@ -17,7 +17,7 @@ _CHALLENGE = re.compile(r"[A-Za-z0-9\-._~]{43,128}")
 # §4.1 caps the verifier at 128 characters, but LivePerson has been seen sending longer ones;
 # accept them, up to a bound that still refuses abuse.
 MAX_VERIFIER_LENGTH = 1024
-_VERIFIER = re.compile(r"[A-Za-z0-9\-._~]{43,%d}" % MAX_VERIFIER_LENGTH)
+_VERIFIER = re.compile(rf"[A-Za-z0-9\-._~]{{43,{MAX_VERIFIER_LENGTH}}}")
 
 
 def check_challenge(challenge: str, method: str | None, allow_plain: bool) -> str:
