@@ -5,17 +5,18 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 VENV="$ROOT/.venv"
 
-# Install Debian (apt) or macOS (Homebrew) packages that are missing; root or sudo on Debian.
-install_system_packages() {
+# install_system_package DEBIAN_NAME [HOMEBREW_NAME]: apt-get (root or sudo) or brew.
+install_system_package() {
+  echo "Installing system package ${1} ..."
   if command -v apt-get >/dev/null 2>&1; then
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$1" >/dev/null
   elif command -v brew >/dev/null 2>&1; then
-    brew install "$@"
+    brew install "${2:-$1}"
   else
-    echo "Please install: $*" >&2
+    echo "Please install $1 with your system's package manager." >&2
     return 1
   fi
 }
@@ -39,7 +40,7 @@ ensure_venv() {
     python="$(find_python)"
     if ! "$python" -m venv "$VENV" 2>/dev/null; then
       rm -rf "$VENV"
-      install_system_packages python3-venv
+      install_system_package python3-venv
       "$python" -m venv "$VENV"
     fi
   fi
