@@ -8,3 +8,6 @@ workers = int(os.environ.get("BACKEND_WORKERS", "2"))
 # login page carries that URL in `next`: lift the default 4094-byte request-line limit.
 limit_request_line = 0
 accesslog = "-"
+# Gunicorn 27's control socket has one default path per user: several instances on one machine
+# would take it over from each other, and the first to stop would remove it for the rest.
+control_socket_disable = True
