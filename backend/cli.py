@@ -188,7 +188,7 @@ def _new_user(email: str, password: str, lp_sdes: list[dict[str, Any]] | None,
               profile: dict[str, str | None]) -> User:
     email = email.strip().lower()
     local, at, domain = email.partition("@")
-    if not (local and at and "." in domain):
+    if not (local and at and "." in domain) or any(char.isspace() for char in email):
         raise click.BadParameter(f"{email!r} is not an email address.", param_hint="EMAIL")
     if len(password) < MIN_LENGTH:
         raise click.BadParameter(f"at least {MIN_LENGTH} characters.", param_hint="--password")
@@ -204,6 +204,10 @@ def _new_user(email: str, password: str, lp_sdes: list[dict[str, Any]] | None,
 
 def _new_client(client_id: str, secret: str, redirect_uris: list[str], pkce_required: bool,
                 allow_plain_pkce: bool) -> None:
+    if not client_id or client_id != client_id.strip():
+        # An empty id can never authenticate; stray spaces never match what LivePerson sends.
+        raise click.BadParameter(f"{client_id!r}: must be non-empty, without surrounding spaces.",
+                                 param_hint="--client-id")
     if len(secret) < 16:
         raise click.BadParameter("at least 16 characters.", param_hint="--secret")
     for uri in redirect_uris:
@@ -220,6 +224,8 @@ def _new_client(client_id: str, secret: str, redirect_uris: list[str], pkce_requ
 
 def redirect_uri_problem(uri: str) -> str | None:
     """RFC 6749 §3.1.2: absolute, no fragment; RFC 9700 §4.1: https, or http on loopback."""
+    if any(character.isspace() for character in uri):
+        return "a redirect URI must not contain spaces (it would never match exactly)."
     parts = urlsplit(uri)
     if parts.fragment or "#" in uri:
         return "a redirect URI must not have a fragment."

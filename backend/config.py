@@ -68,10 +68,9 @@ def load(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[s
         if raw is None:
             config[setting.name] = setting.default
         elif isinstance(setting.default, int):
-            try:
-                config[setting.name] = int(raw)
-            except ValueError:
-                raise SystemExit(f"{setting.env} must be an integer, got {raw!r}") from None
+            if not (raw.isascii() and raw.isdigit()):
+                raise SystemExit(f"{setting.env} must be a whole number of 0 or more, got {raw!r}")
+            config[setting.name] = int(raw)
         else:
             config[setting.name] = raw
     config.update(overrides or {})

@@ -1,8 +1,9 @@
 """The id_token signing keys: generation, encryption at rest, rotation, and a per-process cache.
 
-Private keys are parsed once per process and kept in memory; the key list is re-read from the
-database at most every KEY_REFRESH_INTERVAL seconds, so a key rotated by any process (or the
-CLI) is published everywhere before it signs anywhere, and no request pays for a PEM parse.
+Private keys are parsed once per process and kept in memory; for signing, the key list is
+re-read from the database at most every KEY_REFRESH_INTERVAL seconds (the JWKS reads it fresh),
+so a key rotated by any process (or the CLI) is published everywhere before it signs anywhere,
+and no request pays for a PEM parse.
 """
 
 from __future__ import annotations
@@ -63,8 +64,12 @@ class KeyRing:
 
     def jwks(self, db: Session) -> dict[str, Any]:
         """RFC 7517 §5 key set: the next key, the active key, and retired keys whose tokens
-        may still be unexpired."""
-        self._refresh(db)
+        may still be unexpired.
+
+        Always read fresh: verifiers cache this document for up to KEY_REFRESH_INTERVAL (its
+        max-age), so a cached key list on top of that could keep a rotated key from them
+        after it starts signing."""
+        self._refresh(db, force=True)
         now = utcnow()
         keep_after = now - timedelta(seconds=self._token_lifetime + self._refresh_interval)
         keys = []
@@ -79,8 +84,8 @@ class KeyRing:
         """Forget the key list, so the next call re-reads it (after a rotation in this process)."""
         self._loaded_at = float("-inf")
 
-    def _refresh(self, db: Session) -> None:
-        if time.monotonic() - self._loaded_at < self._refresh_interval:
+    def _refresh(self, db: Session, force: bool = False) -> None:
+        if not force and time.monotonic() - self._loaded_at < self._refresh_interval:
             return
         with self._lock:
             rows = db.execute(

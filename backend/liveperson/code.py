@@ -32,8 +32,10 @@ def code() -> ResponseReturnValue:
         challenge = body.get("code_challenge")
         method = None
         if challenge:
+            # LivePerson's SDK hands the page only the challenge, and always computes it with
+            # S256; so S256, not RFC 7636's "plain", is the default here.
             method = pkce.check_challenge(
-                challenge, body.get("code_challenge_method"), client.allow_plain_pkce
+                challenge, body.get("code_challenge_method", "S256"), client.allow_plain_pkce
             )
         elif client.pkce_required:
             raise invalid_request("The LivePerson client requires PKCE: send code_challenge.")

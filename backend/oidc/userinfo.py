@@ -43,7 +43,10 @@ def _bearer_token() -> str | None:
     if header is None:
         return in_body
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if scheme.lower() != "bearer":
+        # §3.1: another scheme (Basic, say) carries no bearer token; answered as if absent.
+        return in_body
+    if not token.strip():
         raise invalid_request("The Authorization header must be 'Bearer <access token>'.")
     if in_body is not None:
         raise invalid_request("Send the access token in the header or in the body, not both.")

@@ -10,13 +10,16 @@ from __future__ import annotations
 import base64
 
 from joserfc import jwe
+from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
 ENCRYPTIONS = ("A256GCM", "A128CBC-HS256")
 
 
 def load_public_key(text: str, kid: str | None) -> RSAKey:
-    """LivePerson's key, as PEM or as the one-line base64 SPKI its console shows."""
+    """LivePerson's key, as PEM or as the one-line base64 SPKI its console shows.
+
+    Raises ValueError for anything that is not an RSA key."""
     text = text.strip()
     if not text.startswith("-----BEGIN"):
         der = base64.b64decode(text)
@@ -25,7 +28,10 @@ def load_public_key(text: str, kid: str | None) -> RSAKey:
     parameters = {"use": "enc", "alg": "RSA-OAEP-256"}
     if kid:
         parameters["kid"] = kid
-    return RSAKey.import_key(text, parameters)
+    try:
+        return RSAKey.import_key(text, parameters)
+    except JoseError as error:  # e.g. a valid EC key: not a ValueError
+        raise ValueError(error.description or str(error)) from None
 
 
 def encrypt(signed_jwt: str, public_key: RSAKey, enc: str) -> str:

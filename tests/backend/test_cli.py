@@ -1,0 +1,367 @@
+"""`flask --app backend ...`: every command validates before it writes, refuses with a one-line
+reason, and prints what the operator pastes into LivePerson."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import load_der_public_key
+from joserfc import jws
+from sqlalchemy import func, inspect, select
+
+from backend import create_app
+from backend.config import SETTINGS
+from backend.db import get_db
+from backend.models import Client, SigningKey, User
+from tests.backend.conftest import (
+    CLIENT_ID,
+    EMAIL,
+    ISSUER,
+    bearer,
+    login,
+    redeem,
+    snapshot,
+    verify_id_token,
+)
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+SDES = [
+    {"type": "ctmrinfo", "info": {"customerId": "C-42", "ctype": "gold", "balance": -10.5}},
+    {"type": "personal", "personal": {"firstname": "Ada", "lastname": "Lovelace",
+                                      "contacts": [{"email": "ada@example.com"}]}},
+]
+
+
+def refused(result: Any, *words: str) -> str:
+    """A clean refusal: non-zero exit, no traceback, one `Error:` line containing `words`."""
+    assert result.exit_code != 0, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.output
+    for word in words:
+        assert word.lower() in errors[0].lower(), errors[0]
+    return errors[0]
+
+
+def ok(result: Any) -> str:
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return get_db().scalar(select(func.count()).select_from(model))
+
+
+def authorize_code(client, client_id: str, redirect_uri: str, **extra: str):
+    """Log in through the browser path and ask the authorization endpoint for a code."""
+    login(client)
+    return client.get("/oauth2/v3/authorize", query_string={
+        "response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
+        "scope": "openid", **extra,
+    })
+
+
+def redirected_query(response) -> dict[str, str]:
+    assert response.status_code == 302, response.data
+    return {k: v[0] for k, v in parse_qs(urlsplit(response.headers["Location"]).query).items()}
+
+
+# -- init-db ---------------------------------------------------------------------------
+
+
+def test_init_db_is_idempotent(app, runner):
+    """Running init-db again changes nothing: same tables, one key, same users."""
+    with app.app_context():
+        tables = set(inspect(get_db().get_bind()).get_table_names())
+    before = snapshot(app)
+    output = ok(runner.invoke(args=["init-db"]))
+    assert "Generated" not in output
+    assert snapshot(app) == before
+    with app.app_context():
+        assert set(inspect(get_db().get_bind()).get_table_names()) == tables
+    assert count(app, SigningKey) == 1
+    assert count(app, User) == 1
+
+
+# -- create-user -----------------------------------------------------------------------
+
+
+def test_create_user_with_profile_and_sdes(app, runner, client):
+    """A created user can log in; the profile and lp_sdes reach the id_token as given."""
+    output = ok(runner.invoke(args=[
+        "create-user", "Ada@Example.com", "--password", "correct horse",
+        "--name", "Ada Lovelace", "--given-name", "Ada", "--family-name", "Lovelace",
+        "--preferred-username", "ada", "--phone-number", "+44 20 7946 0000",
+        "--lp-sdes", json.dumps(SDES),
+    ]))
+    token = login(client, "ada@example.com", "correct horse")
+    me = client.get("/api/me", headers=bearer(token)).json
+    assert me["sub"] in output
+    assert me["email"] == "ada@example.com"
+    assert me["name"] == "Ada Lovelace"
+    response = client.post("/api/liveperson/jwt", headers=bearer(token))
+    claims = verify_id_token(client, response.json["id_token"])
+    assert claims["sub"] == me["sub"]
+    assert claims["given_name"] == "Ada"
+    assert claims["family_name"] == "Lovelace"
+    assert claims["preferred_username"] == "ada"
+    assert claims["phone_number"] == "+44 20 7946 0000"
+    assert claims["lp_sdes"] == SDES
+
+
+def test_create_user_without_sdes(runner, client):
+    """--lp-sdes is optional; such a user's id_token has no lp_sdes claim."""
+    ok(runner.invoke(args=["create-user", "bob@example.com", "--password", "long enough"]))
+    token = login(client, "bob@example.com", "long enough")
+    claims = verify_id_token(
+        client, client.post("/api/liveperson/jwt", headers=bearer(token)).json["id_token"]
+    )
+    assert "lp_sdes" not in claims
+
+
+@pytest.mark.parametrize(("arguments", "words"), [
+    (["new@example.com", "--password", "long enough", "--lp-sdes", json.dumps(SDES[0])],
+     ["--lp-sdes", "array"]),
+    (["new@example.com", "--password", "long enough", "--lp-sdes",
+      '[{"type": "purchase", "info": {}}]'], ["--lp-sdes", "ctmrinfo"]),
+    (["new@example.com", "--password", "long enough", "--lp-sdes", '[{"type": "ctmrinfo"}]'],
+     ["--lp-sdes", "info"]),
+    (["new@example.com", "--password", "long enough", "--lp-sdes", "[{'type': 'x'}"],
+     ["--lp-sdes", "json"]),
+    (["new@example.com", "--password", "short"], ["--password", "8"]),
+    (["not-an-email", "--password", "long enough"], ["email"]),
+    (["new@localhost", "--password", "long enough"], ["email"]),
+    (["a b@example.com", "--password", "long enough"], ["email"]),
+    ([EMAIL, "--password", "long enough"], [EMAIL, "exists"]),
+    ([EMAIL.upper(), "--password", "long enough"], [EMAIL, "exists"]),
+])
+def test_create_user_refusals_change_nothing(app, runner, arguments, words):
+    """Bad SDEs, password or email, or an existing email: a one-line reason, no row written."""
+    before = snapshot(app)
+    refused(runner.invoke(args=["create-user", *arguments]), *words)
+    assert snapshot(app) == before
+
+
+# -- create-client ---------------------------------------------------------------------
+
+
+def test_create_client_with_several_uris_and_pkce(app, runner, client):
+    """Every --redirect-uri is registered (exactly); --pkce-required refuses requests without PKCE."""
+    uris = ["https://liveperson.net", "https://lpcdn.lpsnmedia.net/le_unified_window/index.html"]
+    ok(runner.invoke(args=[
+        "create-client", "--client-id", "lp-123", "--secret", "s" * 20,
+        "--redirect-uri", uris[0], "--redirect-uri", uris[1], "--pkce-required",
+    ]))
+    with app.app_context():
+        assert get_db().get(Client, "lp-123").redirect_uris == uris
+    without_pkce = redirected_query(authorize_code(client, "lp-123", uris[1]))
+    assert without_pkce["error"] == "invalid_request"
+    with_pkce = redirected_query(authorize_code(
+        client, "lp-123", uris[1], code_challenge="E" * 43, code_challenge_method="S256"
+    ))
+    assert "code" in with_pkce
+    unregistered = authorize_code(client, "lp-123", "https://liveperson.net/")
+    assert unregistered.status_code == 400  # an error page, no redirect
+
+
+def test_generated_secret_is_printed_and_works(app, runner, client):
+    """Without --secret one is generated, printed once, and authenticates at the token endpoint."""
+    output = ok(runner.invoke(args=[
+        "create-client", "--client-id", "lp-456", "--redirect-uri", "https://liveperson.net",
+    ]))
+    match = re.search(r"secret[^:]*:\s*(\S+)\s*$", output, re.MULTILINE)
+    assert match, output
+    secret = match.group(1)
+    assert len(secret) >= 32
+    assert secret not in repr(snapshot(app)), "the secret must be stored hashed"
+    query = redirected_query(authorize_code(client, "lp-456", "https://liveperson.net"))
+    wrong = redeem(client, query["code"], headers={},
+                   client_id="lp-456", client_secret=secret + "x")
+    assert wrong.status_code == 401
+    response = redeem(client, query["code"], headers={},
+                      client_id="lp-456", client_secret=secret)
+    assert response.status_code == 200, response.json
+    assert verify_id_token(client, response.json["id_token"])["aud"] == "lp-456"
+
+
+@pytest.mark.parametrize("uri", [
+    "http://127.0.0.1:9000/callback", "http://localhost/cb", "http://[::1]:8080/cb",
+])
+def test_loopback_http_is_allowed(runner, uri):
+    """RFC 8252 §7.3: http is fine on loopback, for development."""
+    ok(runner.invoke(args=["create-client", "--client-id", "dev", "--secret", "d" * 16,
+                           "--redirect-uri", uri]))
+
+
+@pytest.mark.parametrize(("arguments", "words"), [
+    (["--redirect-uri", "https://liveperson.net/#frag"], ["--redirect-uri", "fragment"]),
+    (["--redirect-uri", "https://liveperson.net#"], ["--redirect-uri", "fragment"]),
+    (["--redirect-uri", "http://liveperson.net/cb"], ["--redirect-uri", "https"]),
+    (["--redirect-uri", "http://localhost.attacker.example/cb"], ["--redirect-uri", "https"]),
+    (["--redirect-uri", "/relative/cb"], ["--redirect-uri", "https"]),
+    (["--redirect-uri", "https://liveperson.net", "--redirect-uri", "ftp://x.example/"],
+     ["--redirect-uri", "ftp://x.example/"]),
+    (["--redirect-uri", "https://liveperson.net "], ["--redirect-uri", "spaces"]),
+    (["--redirect-uri", "https://liveperson.net", "--secret", "fifteen-chars!!"],
+     ["--secret", "16"]),
+])
+def test_create_client_refusals_change_nothing(app, runner, arguments, words):
+    """Bad redirect URIs or a short secret: a one-line reason and no client written."""
+    before = snapshot(app)
+    refused(runner.invoke(args=["create-client", "--client-id", "new-client", *arguments]),
+            *words)
+    assert snapshot(app) == before
+
+
+@pytest.mark.parametrize("client_id", ["", "  ", " lp-1"])
+def test_unusable_client_id_is_refused(app, runner, client_id):
+    """An empty or space-padded client id could never authenticate: refused, nothing written."""
+    before = snapshot(app)
+    refused(runner.invoke(args=[
+        "create-client", "--client-id", client_id, "--secret", "x" * 20,
+        "--redirect-uri", "https://liveperson.net",
+    ]), "--client-id")
+    assert snapshot(app) == before
+
+
+def test_existing_client_id_is_refused(app, runner):
+    """An existing client is never overwritten (its secret and URIs stay as they are)."""
+    before = snapshot(app)
+    refused(runner.invoke(args=[
+        "create-client", "--client-id", CLIENT_ID, "--secret", "x" * 20,
+        "--redirect-uri", "https://attacker.example/cb",
+    ]), CLIENT_ID, "exists")
+    assert snapshot(app) == before
+
+
+# -- liveperson-config -----------------------------------------------------------------
+
+
+def config_rows(output: str) -> dict[str, str]:
+    rows = {}
+    for line in output.splitlines():
+        match = re.fullmatch(r"(\S.*?)\s{2,}(\S.*)", line)
+        if match:
+            rows[match.group(1)] = match.group(2)
+    return rows
+
+
+def b64url_int(value: str) -> int:
+    return int.from_bytes(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)), "big")
+
+
+def assert_public_key_is_the_active_key(client, line: str) -> None:
+    assert re.fullmatch(r"[A-Za-z0-9+/]+=*", line), "one line of base64, no PEM header"
+    public = load_der_public_key(base64.b64decode(line))  # SubjectPublicKeyInfo
+    assert isinstance(public, rsa.RSAPublicKey)
+    token = client.post("/api/liveperson/jwt", headers=bearer(login(client))).json["id_token"]
+    kid = jws.extract_compact(token.encode()).headers()["kid"]
+    (active,) = [key for key in client.get("/oauth2/v3/certs").json["keys"] if key["kid"] == kid]
+    numbers = public.public_numbers()
+    assert numbers.n == b64url_int(active["n"])
+    assert numbers.e == b64url_int(active["e"])
+
+
+def test_liveperson_config(runner, client):
+    """Everything LivePerson's Consumer Identity Provider form asks for, exactly."""
+    rows = config_rows(ok(runner.invoke(args=["liveperson-config"])))
+    assert rows["Issuer"] == ISSUER
+    assert rows["Authorization endpoint"] == ISSUER + "/oauth2/v3/authorize"
+    assert rows["Token endpoint"] == ISSUER + "/oauth2/v3/token"
+    assert rows["Client ID"] == CLIENT_ID
+    assert rows["JWKS endpoint"] == ISSUER + "/oauth2/v3/certs"
+    assert rows["JS method name"] == "lpGetAuthenticationToken"
+    discovery = client.get("/.well-known/openid-configuration").json
+    assert rows["Issuer"] == discovery["issuer"]
+    assert rows["Token endpoint"] == discovery["token_endpoint"]
+    assert rows["JWKS endpoint"] == discovery["jwks_uri"]
+    assert_public_key_is_the_active_key(client, rows["Public key (RS256)"])
+
+
+def test_liveperson_config_follows_rotation(runner, client):
+    """After rotate-keys the printed public key is the key that now signs."""
+    before = config_rows(ok(runner.invoke(args=["liveperson-config"])))["Public key (RS256)"]
+    ok(runner.invoke(args=["rotate-keys"]))
+    after = config_rows(ok(runner.invoke(args=["liveperson-config"])))["Public key (RS256)"]
+    assert after != before
+    assert_public_key_is_the_active_key(client, after)
+
+
+def test_liveperson_config_without_the_client(app, monkeypatch):
+    """A missing LivePerson client is a one-line refusal that names the fix."""
+    monkeypatch.setenv("BACKEND_LIVEPERSON_CLIENT_ID", "lp-missing")
+    other = create_app({"ISSUER": ISSUER, "DATABASE_URL": app.config["DATABASE_URL"],
+                        "SECRET_KEY": app.config["SECRET_KEY"]})
+    refused(other.test_cli_runner().invoke(args=["liveperson-config"]),
+            "lp-missing", "create-client")
+
+
+# -- settings --------------------------------------------------------------------------
+
+
+def settings_table(runner) -> list[str]:
+    return ok(runner.invoke(args=["settings"])).splitlines()
+
+
+def test_settings_is_a_markdown_table_of_every_variable(runner):
+    """Every BACKEND_ variable, once, in a well-formed three-column Markdown table."""
+    lines = settings_table(runner)
+    assert lines[0] == "| Variable | Default | Meaning |"
+    assert lines[1] == "| --- | --- | --- |"
+    rows = lines[2:]
+    assert all(line.count("|") == 4 for line in rows), "a cell contains a stray '|'"
+    cells = [[cell.strip() for cell in line.strip("|").split("|")] for line in rows]
+    assert [row[0] for row in cells] == [f"`{setting.env}`" for setting in SETTINGS]
+    by_env = {row[0].strip("`"): row for row in cells}
+    assert by_env["BACKEND_CODE_LIFETIME"][1] == "`60`"
+    assert by_env["BACKEND_LIVEPERSON_JS_METHOD"][1] == "`lpGetAuthenticationToken`"
+    assert by_env["BACKEND_DATABASE_URL"][1] == ""
+    for setting in SETTINGS:
+        assert by_env[setting.env][2] == setting.help
+
+
+def test_readme_configuration_table_is_current(runner):
+    """The README promises its configuration table is this command's output."""
+    readme = README.read_text().splitlines()
+    missing = [line for line in settings_table(runner) if line not in readme]
+    assert not missing, "README.md's configuration table is stale:\n" + "\n".join(missing)
+
+
+# -- configuration from the environment ------------------------------------------------
+
+
+def base_settings(tmp_path: Path) -> dict[str, Any]:
+    return {"ISSUER": ISSUER, "DATABASE_URL": f"sqlite:///{tmp_path / 'env.sqlite3'}",
+            "SECRET_KEY": "env-secret-key"}
+
+
+@pytest.mark.parametrize("value", ["sixty", "60s", "1.5", "", "-5"])
+def test_non_integer_code_lifetime_stops_the_start(tmp_path, monkeypatch, value):
+    """An integer setting that is not a whole number stops create_app, naming the variable."""
+    monkeypatch.setenv("BACKEND_CODE_LIFETIME", value)
+    with pytest.raises(SystemExit) as stopped:
+        create_app(base_settings(tmp_path))
+    message = str(stopped.value.code)
+    assert "BACKEND_CODE_LIFETIME" in message
+    assert repr(value) in message
+
+
+def test_integer_code_lifetime_from_the_environment(tmp_path, monkeypatch):
+    """BACKEND_CODE_LIFETIME is read from the environment and used for new codes."""
+    monkeypatch.setenv("BACKEND_CODE_LIFETIME", "42")
+    app = create_app(base_settings(tmp_path))
+    runner = app.test_cli_runner()
+    ok(runner.invoke(args=["init-db"]))
+    ok(runner.invoke(args=["seed-demo"]))
+    client = app.test_client()
+    response = client.post("/api/liveperson/code", headers=bearer(login(client)))
+    assert response.json["expires_in"] == 42
