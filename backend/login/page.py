@@ -15,8 +15,12 @@ bp = Blueprint("login_page", __name__)
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site: `next` must never become an open redirect."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    """Only a path on this site: `next` must never become an open redirect.
+
+    Control characters are refused as well: browsers drop tabs and newlines from URLs, so
+    "/<tab>/evil.example" would become "//evil.example" (and a newline breaks the header)."""
+    if (target and target.startswith("/") and not target.startswith(("//", "/\\"))
+            and target.isprintable()):
         return target
     return url_for("home.index")
 

@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
     # Revocable server-side sessions replace flask-login's IP/User-Agent heuristics, which
     # would log out mobile users whenever their network changes.
     manager.session_protection = None
-    manager.user_loader(_load)
+    manager.user_loader(_load_from_cookie)
     manager.request_loader(_load_from_bearer)
     manager.unauthorized_handler(_unauthorized)
 
@@ -68,7 +68,7 @@ def sign_in(user: User) -> str:
 
 
 def sign_out(login: Login) -> None:
-    """Revoke the login session everywhere and clear the cookie session."""
+    """Revoke the login session everywhere and clear the cookie session that holds it."""
     db = get_db()
     db.execute(
         update(LoginSession)
@@ -76,8 +76,11 @@ def sign_out(login: Login) -> None:
         .values(revoked_at=utcnow())
     )
     db.commit()
-    logout_user()
-    session.clear()
+    # The cookie session is cleared only when it is this login: an app ending its bearer
+    # token must not log the browser out of its own, separate session.
+    if session.get("_user_id") == login.token:
+        logout_user()
+        session.clear()
 
 
 def _load(token: str) -> Login | None:
@@ -87,11 +90,24 @@ def _load(token: str) -> Login | None:
     return Login(token, record)
 
 
-def _load_from_bearer(req: object) -> Login | None:
+def _bearer_token() -> str | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    return _load(token.strip())
+    return token.strip()
+
+
+def _load_from_cookie(token: str) -> Login | None:
+    # A request that names a bearer token acts as that login only: DELETE /api/session must
+    # end the session it names, and a bad token must not be rescued by a cookie.
+    if _bearer_token() is not None:
+        return None
+    return _load(token)
+
+
+def _load_from_bearer(req: object) -> Login | None:
+    token = _bearer_token()
+    return None if token is None else _load(token)
 
 
 def _unauthorized() -> ResponseReturnValue:

@@ -24,6 +24,7 @@ RESPONSE_MODES = ("query", "fragment")
 DEFAULT_MODE = {"code": "query", "id_token": "fragment"}
 PROMPTS = ("none", "login", "consent", "select_account")
 MAX_NONCE_LENGTH = 512
+MAX_AGE_CAP = 10**10  # seconds, over 300 years
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,13 @@ def parse(db: Session, params: Any) -> AuthorizationRequest:
     # From here on, errors are redirected; work out how before anything else can fail.
     response_type = params.get("response_type") or None
     requested_mode = params.get("response_mode") or None
-    mode = requested_mode if requested_mode in RESPONSE_MODES else DEFAULT_MODE.get(
-        response_type or "", "query"
-    )
+    default_mode = DEFAULT_MODE.get(response_type or "", "query")
+    mode = requested_mode if requested_mode in RESPONSE_MODES else default_mode
+    # Multiple Response Type Encoding Practices §2.1: a fragment-default response (id_token) is
+    # never put in the query, where server logs and Referer headers would keep it.
+    id_token_in_query = default_mode == "fragment" and mode == "query"
+    if id_token_in_query:
+        mode = "fragment"
     state = params.get("state") if len(params.getlist("state")) == 1 else None
 
     def fail(error: str, description: str) -> AuthorizationError:
@@ -110,6 +115,9 @@ def parse(db: Session, params: Any) -> AuthorizationRequest:
         raise fail("invalid_request", "The parameter 'response_type' is required.")
     if response_type not in RESPONSE_TYPES:
         raise fail("unsupported_response_type", "Supported response types: code, id_token.")
+    if id_token_in_query:
+        raise fail("invalid_request", "An id_token is never sent in the query: "
+                   "use response_mode=fragment.")
     scopes = granted_scope(values.get("scope", ""))
     if "openid" not in scopes:
         raise fail("invalid_scope", "The scope must include 'openid'.")
@@ -121,9 +129,13 @@ def parse(db: Session, params: Any) -> AuthorizationRequest:
         raise fail("invalid_request", "prompt=none cannot be combined with other values.")
     max_age = None
     if "max_age" in values:
-        if not values["max_age"].isdigit():
+        # ASCII only: str.isdigit() also accepts digits such as "²" that int() refuses.
+        raw = values["max_age"].lstrip("0") or "0"
+        if not (raw.isascii() and raw.isdigit()):
             raise fail("invalid_request", "max_age must be a non-negative integer of seconds.")
-        max_age = int(values["max_age"])
+        # Longer than any login lasts means no limit; the cap keeps the date arithmetic in range.
+        max_age = int(raw) if len(raw) <= len(str(MAX_AGE_CAP)) else MAX_AGE_CAP
+        max_age = min(max_age, MAX_AGE_CAP)
     nonce = values.get("nonce")
     if nonce is not None and len(nonce) > MAX_NONCE_LENGTH:
         raise fail("invalid_request", f"nonce is longer than {MAX_NONCE_LENGTH} characters.")
