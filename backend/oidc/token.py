@@ -5,7 +5,7 @@ Form-encoded in, JSON out; `Cache-Control: no-store` on success and on error (§
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from backend.db import get_db
@@ -14,8 +14,10 @@ from backend.protocol.errors import InvalidClient, OAuthError, invalid_request, 
 
 bp = Blueprint("token", __name__)
 
+PATH = "/oauth2/v3/token"
 
-@bp.post("/oauth2/v3/token")
+
+@bp.post(PATH)
 def token() -> ResponseReturnValue:
     try:
         body = _exchange()
@@ -24,8 +26,17 @@ def token() -> ResponseReturnValue:
         body, status, headers = error.as_dict(), error.status, {}
         if isinstance(error, InvalidClient) and error.used_basic:
             headers["WWW-Authenticate"] = 'Basic realm="token", charset="UTF-8"'
-    headers.update({"Cache-Control": "no-store", "Pragma": "no-cache"})
     return jsonify(body), status, headers
+
+
+@bp.after_app_request
+def _no_caching(response: Response) -> Response:
+    """§5.1, §5.2: never cached, including the errors raised before or around the view
+    (405 for another method, 413 for an oversized body), which the app's handler answers."""
+    if request.path == PATH:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    return response
 
 
 def _exchange() -> dict[str, object]:

@@ -7,7 +7,6 @@ client id and secret form-urlencoded first) and `client_secret_post` (both in th
 from __future__ import annotations
 
 import base64
-import binascii
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -49,7 +48,7 @@ def credentials(authorization: str | None, form: Mapping[str, str]) -> ClientCre
 def _basic(encoded: str) -> tuple[str, str]:
     try:
         decoded = base64.b64decode(encoded, validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # binascii.Error, UnicodeDecodeError, and non-ASCII header text
         raise InvalidClient("The Basic credentials are not valid base64.", used_basic=True) from None
     client_id, colon, secret = decoded.partition(":")
     if not colon or not client_id:
