@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from itsdangerous import BadData, URLSafeTimedSerializer
+from werkzeug.datastructures import MultiDict
 
 from backend.db import get_db
 from backend.login.sessions import Login
@@ -28,10 +30,11 @@ from backend.protocol.errors import UnsafeRedirect
 
 bp = Blueprint("authorize", __name__)
 
-# Parameters that ask for a fresh login; dropped from the request the login page resumes,
-# because the login that just happened satisfies them (otherwise: a login loop).
-_REAUTHENTICATION = ("prompt", "max_age")
-
+# prompt=login and max_age ask for a fresh login. The request the login page resumes keeps
+# them, plus this signed time: a login after it satisfies them (no login loop), and nobody
+# can skip the login by opening the resumed URL, since only the server can sign the time.
+_LOGIN_AFTER = "login_after"
+_LOGIN_AFTER_LIFETIME = 600  # seconds a user may spend on the login page
 
 @bp.route("/oauth2/v3/authorize", methods=["GET", "POST"])
 def authorize() -> ResponseReturnValue:
@@ -46,7 +49,7 @@ def authorize() -> ResponseReturnValue:
         return redirect(error.redirect_to, code=status)
 
     login: Login | None = current_user if current_user.is_authenticated else None
-    if login is None or _needs_reauthentication(auth, login):
+    if login is None or _needs_reauthentication(auth, login, params.get(_LOGIN_AFTER)):
         if "none" in auth.prompt:
             return redirect(auth.respond(
                 error="login_required", error_description="The user is not logged in."
@@ -55,18 +58,27 @@ def authorize() -> ResponseReturnValue:
     return redirect(_respond(auth, login), code=status)
 
 
-def _needs_reauthentication(auth: AuthorizationRequest, login: Login) -> bool:
-    if "login" in auth.prompt:
-        return True
-    if auth.max_age is None:
+def _needs_reauthentication(auth: AuthorizationRequest, login: Login, marker: str | None) -> bool:
+    too_old = auth.max_age is not None and (
+        utcnow() - login.auth_time > timedelta(seconds=auth.max_age)
+    )
+    if "login" not in auth.prompt and not too_old:
         return False
-    return utcnow() - login.auth_time > timedelta(seconds=auth.max_age)
+    try:
+        login_after = _signer().loads(marker or "", max_age=_LOGIN_AFTER_LIFETIME)
+    except BadData:
+        return True
+    return login.auth_time.timestamp() < login_after
 
 
-def _resume_path(params: dict[str, str]) -> str:
-    kept = [(name, value) for name, value in params.items(multi=True)  # type: ignore[call-arg]
-            if name not in _REAUTHENTICATION]
+def _resume_path(params: MultiDict[str, str]) -> str:
+    kept = [(name, value) for name, value in params.items(multi=True) if name != _LOGIN_AFTER]
+    kept.append((_LOGIN_AFTER, _signer().dumps(utcnow().timestamp())))
     return f"{url_for('authorize.authorize')}?{urlencode(kept)}"
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="authorize login_after")
 
 
 def _respond(auth: AuthorizationRequest, login: Login) -> str:

@@ -41,7 +41,8 @@ def openid_configuration() -> ResponseReturnValue:
         "scopes_supported": list(SUPPORTED_SCOPES),
         "claims_supported": list(CLAIMS_SUPPORTED),
         "token_endpoint_auth_methods_supported": list(METHODS),
-        "code_challenge_methods_supported": ["S256", "plain"],
+        # `plain` is allowed only to clients registered for it; S256 is what everyone should use.
+        "code_challenge_methods_supported": ["S256"],
         "prompt_values_supported": list(PROMPTS),
         "claims_parameter_supported": False,
         "request_parameter_supported": False,

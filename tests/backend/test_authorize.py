@@ -395,6 +395,19 @@ def test_prompt_login_forces_the_login_page_then_completes(app, client):
     assert set(params) == {"code", "state"} and params["state"] == "st"
 
 
+@pytest.mark.parametrize("fresh_login", [{"prompt": "login"}, {"max_age": "0"}])
+def test_the_resumed_request_cannot_skip_the_login(client, fresh_login):
+    """Item 10: the URL the login page would resume still demands the new login, so a
+    logged-in browser cannot open it directly to skip re-authentication; nor with a forged
+    or altered login_after marker."""
+    login(client)
+    login_url = authorize(client, **fresh_login).headers["Location"]
+    resumed = parse_qs(urlsplit(login_url).query)["next"][0]
+    assert urlsplit(client.get(resumed).headers["Location"]).path == "/login"
+    forged = re.sub(r"login_after=[^&]*", "login_after=9999999999", resumed)
+    assert urlsplit(client.get(forged).headers["Location"]).path == "/login"
+
+
 def test_max_age_zero_forces_login_and_a_large_max_age_does_not(client):
     """Item 10: oidcc-max-age-1 / oidcc-max-age-10000, and no loop after re-authenticating."""
     login(client)

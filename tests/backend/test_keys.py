@@ -231,7 +231,7 @@ def test_rotated_key_is_published_before_it_signs(tmp_path):
     with app.app_context():  # the activation time has come
         db = get_db()
         db.execute(update(SigningKey).where(SigningKey.kid == new_kid)
-                   .values(activates_at=utcnow() - timedelta(seconds=1)))
+                   .values(activates_at=utcnow()))
         db.commit()
     app.extensions["keyring"].invalidate()
     tokens = every_kind_of_token(client)
