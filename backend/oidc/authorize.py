@@ -54,7 +54,7 @@ def authorize() -> ResponseReturnValue:
             return redirect(auth.respond(
                 error="login_required", error_description="The user is not logged in."
             ), code=status)
-        return redirect(url_for("login_page.login", next=_resume_path(params)), code=status)
+        return redirect(url_for("login_page.login", next=_resume_path(auth, params)), code=status)
     return redirect(_respond(auth, login), code=status)
 
 
@@ -71,9 +71,10 @@ def _needs_reauthentication(auth: AuthorizationRequest, login: Login, marker: st
     return login.auth_time.timestamp() < login_after
 
 
-def _resume_path(params: MultiDict[str, str]) -> str:
+def _resume_path(auth: AuthorizationRequest, params: MultiDict[str, str]) -> str:
     kept = [(name, value) for name, value in params.items(multi=True) if name != _LOGIN_AFTER]
-    kept.append((_LOGIN_AFTER, _signer().dumps(utcnow().timestamp())))
+    if "login" in auth.prompt or auth.max_age is not None:
+        kept.append((_LOGIN_AFTER, _signer().dumps(utcnow().timestamp())))
     return f"{url_for('authorize.authorize')}?{urlencode(kept)}"
 
 

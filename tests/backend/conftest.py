@@ -4,7 +4,9 @@ and client seeded, and helpers that act as the apps and as LivePerson do."""
 from __future__ import annotations
 
 import base64
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +30,17 @@ REDIRECT_URI = LIVEPERSON_REDIRECT_URIS[0]
 POPOUT_URI = "http://127.0.0.1:8002/le_unified_window/index.html"
 
 
+# Settings that change what init-db and seed-demo write; with any other settings, a copy of
+# one database seeded per test session replaces the key generation and password hashing.
+_SEEDING_SETTINGS = {"DATABASE_URL", "SECRET_KEY", "KEY_ENCRYPTION_SECRET", "LIVEPERSON_CLIENT_ID"}
+_seeded: dict[str, Path] = {}
+
+
 def make_app(tmp_path: Path, **overrides: Any) -> Flask:
+    database = tmp_path / "backend.sqlite3"
     settings = {
         "ISSUER": ISSUER,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'backend.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{database}",
         "SECRET_KEY": "test-secret-key",
         # Rotated keys sign at once in tests; the delay itself is tested in test_keys.py.
         "KEY_REFRESH_INTERVAL": 0,
@@ -39,11 +48,24 @@ def make_app(tmp_path: Path, **overrides: Any) -> Flask:
     }
     app = create_app(settings)
     app.config["TESTING"] = True
+    if _SEEDING_SETTINGS.isdisjoint(overrides) and "template" in _seeded:
+        with closing(sqlite3.connect(_seeded["template"])) as source, \
+                closing(sqlite3.connect(database)) as copy:
+            source.backup(copy)
+        return app
     runner = app.test_cli_runner()
     for command in (["init-db"], ["seed-demo"]):
         result = runner.invoke(args=command)
         assert result.exit_code == 0, result.output
     return app
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _seeded_template(tmp_path_factory: pytest.TempPathFactory) -> None:
+    folder = tmp_path_factory.mktemp("template")
+    app = make_app(folder)
+    app.extensions["db_engine"].dispose()
+    _seeded["template"] = folder / "backend.sqlite3"
 
 
 @pytest.fixture
