@@ -20,13 +20,12 @@ PATH = "/oauth2/v3/token"
 @bp.post(PATH)
 def token() -> ResponseReturnValue:
     try:
-        body = _exchange()
-        status, headers = 200, {}
+        return jsonify(_exchange())
     except OAuthError as error:
-        body, status, headers = error.as_dict(), error.status, {}
+        headers = {}
         if isinstance(error, InvalidClient) and error.used_basic:
             headers["WWW-Authenticate"] = 'Basic realm="token", charset="UTF-8"'
-    return jsonify(body), status, headers
+        return jsonify(error.as_dict()), error.status, headers
 
 
 @bp.after_app_request
