@@ -45,7 +45,8 @@ ensure_venv() {
     fi
   fi
   stamp="$VENV/.installed"
-  wanted="$(cksum < pyproject.toml | cut -d' ' -f1)-${extra}"
+  # The editable install maps the packages that existed when it ran: a new one means reinstall.
+  wanted="$({ cat pyproject.toml; ls -d */__init__.py; } | cksum | cut -d' ' -f1)-${extra}"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
     echo "Installing Python packages into .venv ..."
     "$VENV/bin/python" -m pip install -q --upgrade pip

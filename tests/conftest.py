@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
+
+from tests.support import servers
 
 
 @pytest.fixture(autouse=True)
@@ -13,3 +16,10 @@ def _no_backend_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("BACKEND_"):
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def live_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[servers.LiveServer]:
+    """The seeded demo backend under gunicorn with two workers, on a free loopback port."""
+    with servers.backend(tmp_path_factory.mktemp("live_backend")) as server:
+        yield server

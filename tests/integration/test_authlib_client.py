@@ -36,7 +36,7 @@ def discover(base: str) -> dict[str, str]:
 
 def run_code_flow(live_backend, auth_method: str) -> None:
     metadata = discover(live_backend.url)
-    assert metadata["issuer"] == live_backend.issuer
+    assert metadata["issuer"] == live_backend.url
     assert auth_method in metadata["token_endpoint_auth_methods_supported"]
 
     with requests.Session() as browser, OAuth2Session(

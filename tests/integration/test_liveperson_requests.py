@@ -68,7 +68,7 @@ def test_liveperson_token_request(live_backend, redirect_uri, style):
     session_token = api_login(live_backend.url)
     code = issue_code(live_backend.url, session_token, redirect_uri=redirect_uri)
     response = token_request(live_backend.url, code, redirect_uri, style)
-    assert_liveperson_accepts(live_backend.url, live_backend.issuer, response)
+    assert_liveperson_accepts(live_backend.url, live_backend.url, response)
 
 
 def popout_state() -> str:
@@ -123,7 +123,7 @@ def test_popout_authorize_logged_in(live_backend):
         assert html_login(browser, f"{live_backend.url}/login").status_code == 303
         answer = browser.get(popout_authorize_url(live_backend.url, state),
                              allow_redirects=False, timeout=TIMEOUT)
-        assert_popout_answer(live_backend.url, live_backend.issuer, answer, state)
+        assert_popout_answer(live_backend.url, live_backend.url, answer, state)
 
 
 def test_popout_authorize_logged_out_goes_through_login(live_backend):
@@ -143,4 +143,4 @@ def test_popout_authorize_logged_out_goes_through_login(live_backend):
         assert parse_qsl(urlsplit(back).query) == parse_qsl(urlsplit(url).query)
 
         answer = browser.get(back, allow_redirects=False, timeout=TIMEOUT)
-        assert_popout_answer(live_backend.url, live_backend.issuer, answer, state)
+        assert_popout_answer(live_backend.url, live_backend.url, answer, state)

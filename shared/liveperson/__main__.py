@@ -1,0 +1,24 @@
+"""`python -m shared.liveperson --issuer URL --client-id ID --client-secret S [...]`"""
+
+from __future__ import annotations
+
+from shared.liveperson import create_app
+from shared.liveperson.settings import from_arguments
+
+
+def main() -> None:
+    args, settings = from_arguments()
+    app = create_app(settings)
+    origin = f"http://{args.host}:{args.port}"
+    print(f"LivePerson stand-in for {settings.validation.issuer} (account {settings.account})")
+    print(f"  inspector      {origin}/inspector")
+    print(f"  Web SDK tag    {origin}/tag/tag.js?site={settings.account}")
+    print(f"  pop-out window {origin}/le_unified_window/index.html")
+    print(f"  JWE public key {origin}/api/jwe-public-key", flush=True)
+    # The development server is enough for a local stand-in; threads let the page's script and
+    # the brand's calls proceed side by side.
+    app.run(host=args.host, port=args.port, threaded=True)
+
+
+if __name__ == "__main__":
+    main()

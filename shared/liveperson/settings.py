@@ -1,0 +1,95 @@
+"""The stand-in's settings: command-line options, each also read from a `LIVEPERSON_*` variable.
+
+They mirror what a brand enters in LivePerson's console for an authenticated account.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared.validation.authenticate import Settings as ValidationSettings
+
+FLOWS = ("code", "implicit")
+
+
+@dataclass(frozen=True)
+class StandInSettings:
+    validation: ValidationSettings
+    account: str = "12345678"
+    flow: str = "code"  # what the Web SDK tag and the pop-out window ask the brand for
+    js_method: str = "lpGetAuthenticationToken"
+    js_context: str | None = None
+    redirect_uri: str = "https://liveperson.net"  # LivePerson's documented default
+    jwe_key_file: Path | None = None  # keeps the encryption key the brand configured across restarts
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"LIVEPERSON_{name}", default)
+
+
+def _flag(name: str) -> bool:
+    return (_env(name) or "").lower() in ("1", "true", "yes", "on")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m shared.liveperson",
+        description="A local stand-in for LivePerson's side of consumer authentication.",
+    )
+    p.add_argument("--host", default=_env("HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(_env("PORT", "8002") or 8002))
+    p.add_argument("--issuer", default=_env("ISSUER"), help="the brand's issuer URL, exactly")
+    p.add_argument("--client-id", default=_env("CLIENT_ID", ""))
+    p.add_argument("--client-secret", default=_env("CLIENT_SECRET", ""))
+    p.add_argument("--auth-method", choices=("basic", "post"), default=_env("AUTH_METHOD", "basic"),
+                   help="client_secret_basic or client_secret_post at the brand's token endpoint")
+    p.add_argument("--public-key", default=_env("PUBLIC_KEY"),
+                   help="the brand's public key, one-line base64 SPKI (default: use its JWKS)")
+    p.add_argument("--jwks-uri", default=_env("JWKS_URI"), help="default: from discovery")
+    p.add_argument("--token-endpoint", default=_env("TOKEN_ENDPOINT"), help="default: from discovery")
+    p.add_argument("--pkce", action="store_true", default=_flag("PKCE"))
+    p.add_argument("--jwe", action="store_true", default=_flag("JWE"),
+                   help="expect the implicit flow's JWT encrypted with the stand-in's public key")
+    p.add_argument("--userinfo", action="store_true", default=_flag("USERINFO"))
+    p.add_argument("--skew", type=int, default=int(_env("SKEW", "30") or 30))
+    p.add_argument("--timeout", type=float, default=float(_env("TIMEOUT", "5") or 5))
+    p.add_argument("--account", default=_env("ACCOUNT", "12345678"))
+    p.add_argument("--flow", choices=FLOWS, default=_env("FLOW", "code"))
+    p.add_argument("--js-method", default=_env("JS_METHOD", "lpGetAuthenticationToken"))
+    p.add_argument("--js-context", default=_env("JS_CONTEXT"))
+    p.add_argument("--redirect-uri", default=_env("REDIRECT_URI", "https://liveperson.net"))
+    p.add_argument("--jwe-key-file", type=Path, default=_env("JWE_KEY_FILE"))
+    return p
+
+
+def from_arguments(argv: list[str] | None = None) -> tuple[argparse.Namespace, StandInSettings]:
+    p = parser()
+    args = p.parse_args(argv)
+    if not args.issuer:
+        p.error("--issuer (or LIVEPERSON_ISSUER) is required: the brand's issuer URL")
+    validation = ValidationSettings(
+        issuer=args.issuer,
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+        auth_method=args.auth_method,
+        public_key=args.public_key,
+        pkce=args.pkce,
+        jwe=args.jwe,
+        skew=args.skew,
+        timeout=args.timeout,
+        userinfo=args.userinfo,
+        token_endpoint=args.token_endpoint,
+        jwks_uri=args.jwks_uri,
+    )
+    return args, StandInSettings(
+        validation=validation,
+        account=args.account,
+        flow=args.flow,
+        js_method=args.js_method,
+        js_context=args.js_context,
+        redirect_uri=args.redirect_uri,
+        jwe_key_file=args.jwe_key_file,
+    )

@@ -1,0 +1,230 @@
+"""LivePerson's whole validation of one authentication, step by step, each step recorded.
+
+Code flow: exchange the code at the brand's token endpoint, then validate the id_token.
+Implicit flow: decrypt the JWE when one is configured, then validate the id_token.
+Either way: RS256 signature with the brand's key, `iss`, `iat`/`exp`, `sub`, `lp_sdes`, and
+optionally userinfo. The `Exchange` returned says what was sent, what came back, and which
+checks passed, whatever the outcome.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from shared.validation import id_token, sdes
+from shared.validation.brand_keys import JwksKeys, KeySource, PastedPublicKey
+from shared.validation.discovery import BrandEndpoints, discover
+from shared.validation.errors import FAILED_TO_DECRYPT, INPUT_VALIDATION, ValidationFailure
+from shared.validation.jwe import EncryptionKeyPair, is_jwe
+from shared.validation.token_exchange import AUTH_METHODS, HttpRecord, exchange_code
+from shared.validation.userinfo import fetch_userinfo
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a brand configures in LivePerson's console, and the stand-in's own knobs."""
+
+    issuer: str
+    client_id: str = ""
+    client_secret: str = ""
+    auth_method: str = "basic"  # client_secret_basic; "post" for client_secret_post
+    public_key: str | None = None  # pasted one-line SPKI; None means: use the JWKS
+    pkce: bool = False
+    jwe: bool = False
+    skew: int = 30  # seconds of clock difference tolerated on iat/exp
+    timeout: float = 5.0  # LivePerson gives up on a slow brand (9013)
+    userinfo: bool = False
+    token_endpoint: str | None = None  # default: from discovery
+    jwks_uri: str | None = None  # default: from discovery
+
+    def __post_init__(self) -> None:
+        if self.auth_method not in AUTH_METHODS:
+            raise ValueError(f"auth method must be one of {', '.join(AUTH_METHODS)}")
+
+
+@dataclass
+class Check:
+    id: str
+    status: str  # "pass" or "fail"
+    reason: str
+
+
+@dataclass
+class Exchange:
+    """One authentication attempt as the inspector shows it."""
+
+    id: int
+    flow: str
+    channel: str
+    at: float = field(default_factory=time.time)
+    http: list[HttpRecord] = field(default_factory=list)
+    token_header: dict[str, Any] | None = None
+    claims: dict[str, Any] | None = None
+    checks: list[Check] = field(default_factory=list)
+    result: dict[str, Any] | None = None
+    failure: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+    def succeed(self, claims: dict[str, Any], attributes: dict[str, Any]) -> None:
+        self.result = {
+            "sub": claims["sub"],
+            "claims": claims,
+            "sdes": attributes,
+            "flow": self.flow,
+            "expires_at": claims["exp"],
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @contextmanager
+    def step(self, check: str, passed: str) -> Iterator[None]:
+        """Run one check: recorded as passed with `passed`, or failed with LivePerson's reason."""
+        try:
+            yield
+        except ValidationFailure as failure:
+            self.checks.append(Check(failure.check, "fail", failure.message))
+            if failure.record is not None:
+                self.http.append(failure.record)
+            self.failure = failure.as_dict()
+            raise
+        self.checks.append(Check(check, "pass", passed))
+
+
+class Authenticator:
+    """LivePerson's side for one account. Discovery and the brand's keys are fetched once."""
+
+    def __init__(self, settings: Settings, encryption: EncryptionKeyPair | None = None) -> None:
+        self.settings = settings
+        self.encryption = encryption
+        self._endpoints: BrandEndpoints | None = None
+        self._keys: KeySource | None = None
+        self._ids = itertools.count(1)
+
+    def with_code(
+        self, code: str, redirect_uri: str, code_verifier: str | None = None, channel: str = "web"
+    ) -> Exchange:
+        exchange = Exchange(next(self._ids), "code", channel)
+        try:
+            if self.settings.pkce:
+                with exchange.step("pkce", "A code_verifier accompanies the code (PKCE is on)."):
+                    if not code_verifier:
+                        raise ValidationFailure(
+                            "pkce", INPUT_VALIDATION, "PKCE is on, but no code_verifier came with the code."
+                        )
+            endpoints = self._discover(exchange)
+            with exchange.step(
+                "token-exchange", f"{endpoints.token_endpoint} exchanged the code for an id_token."
+            ):
+                body, record = exchange_code(
+                    endpoints.token_endpoint,
+                    code=code,
+                    redirect_uri=redirect_uri,
+                    code_verifier=code_verifier if self.settings.pkce else None,
+                    client_id=self.settings.client_id,
+                    client_secret=self.settings.client_secret,
+                    auth_method=self.settings.auth_method,
+                    timeout=self.settings.timeout,
+                )
+                exchange.http.append(record)
+            claims, attributes = self._validate(exchange, body["id_token"])
+            if self.settings.userinfo:
+                self._userinfo(exchange, body.get("access_token"), claims["sub"])
+        except ValidationFailure:
+            return exchange
+        exchange.succeed(claims, attributes)
+        return exchange
+
+    def with_jwt(self, token: str, channel: str = "web") -> Exchange:
+        exchange = Exchange(next(self._ids), "implicit", channel)
+        try:
+            claims, attributes = self._validate(exchange, token)
+        except ValidationFailure:
+            return exchange
+        exchange.succeed(claims, attributes)
+        return exchange
+
+    def endpoints(self) -> BrandEndpoints | None:
+        """The brand's endpoints, discovered on first use; None while the brand is unreachable."""
+        try:
+            return self._discover(Exchange(0, "discovery", "config"))
+        except ValidationFailure:
+            return None
+
+    # -- steps ---------------------------------------------------------------------------
+
+    def _discover(self, exchange: Exchange) -> BrandEndpoints:
+        if self._endpoints is None:
+            with exchange.step("discovery", f"Discovery document of {self.settings.issuer} read."):
+                if self.settings.token_endpoint:
+                    self._endpoints = BrandEndpoints(
+                        issuer=self.settings.issuer,
+                        token_endpoint=self.settings.token_endpoint,
+                        jwks_uri=self.settings.jwks_uri,
+                    )
+                else:
+                    self._endpoints, _ = discover(self.settings.issuer, self.settings.timeout)
+        return self._endpoints
+
+    def _key_source(self, exchange: Exchange) -> KeySource:
+        if self._keys is None:
+            if self.settings.public_key:
+                self._keys = PastedPublicKey(self.settings.public_key)
+            else:
+                jwks_uri = self.settings.jwks_uri or self._discover(exchange).jwks_uri
+                if not jwks_uri:
+                    raise ValidationFailure(
+                        "jwks", INPUT_VALIDATION, "No public key configured and no jwks_uri discovered."
+                    )
+                self._keys = JwksKeys(jwks_uri, self.settings.timeout)
+        return self._keys
+
+    def _validate(self, exchange: Exchange, token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        if is_jwe(token) or self.settings.jwe:
+            with exchange.step("jwe", "The JWE decrypted with LivePerson's key."):
+                if not is_jwe(token):
+                    raise ValidationFailure(
+                        "jwe", FAILED_TO_DECRYPT, "JWE is configured, but the token is a plain JWT."
+                    )
+                if self.encryption is None or not self.settings.jwe:
+                    raise ValidationFailure(
+                        "jwe",
+                        FAILED_TO_DECRYPT,
+                        "The token is a JWE, but encryption is not configured for this account.",
+                    )
+                token = self.encryption.decrypt(token)
+        with exchange.step("id-token-alg", "Signed with RS256; the signature verifies with the brand's key."):
+            keys = self._key_source(exchange)
+            header, claims = id_token.verify_signature(token, keys)
+        exchange.token_header, exchange.claims = header, claims
+        settings = self.settings
+        with exchange.step("id-token-iss", f"iss is exactly {settings.issuer!r}."):
+            id_token.check_issuer(claims, settings.issuer)
+        with exchange.step("id-token-times", "iat and exp are integer seconds, and exp is ahead."):
+            id_token.check_times(claims, now=int(time.time()), skew=settings.skew)
+        with exchange.step("id-token-sub", f"sub is {claims.get('sub')!r}: the customer id."):
+            id_token.check_subject(claims)
+        with exchange.step("lp-sdes", "Engagement attributes read (lp_sdes absent, or a valid array)."):
+            attributes = sdes.engagement_attributes(claims)
+        return claims, attributes
+
+    def _userinfo(self, exchange: Exchange, access_token: Any, sub: str) -> None:
+        endpoints = self._discover(exchange)
+        with exchange.step("userinfo", "userinfo answered for the access token with the same sub."):
+            if not isinstance(access_token, str):
+                raise ValidationFailure(
+                    "userinfo", INPUT_VALIDATION, "The token response has no access_token."
+                )
+            if not endpoints.userinfo_endpoint:
+                raise ValidationFailure(
+                    "userinfo", INPUT_VALIDATION, "No userinfo_endpoint in the discovery document."
+                )
+            fetch_userinfo(endpoints.userinfo_endpoint, access_token, sub=sub, timeout=self.settings.timeout)

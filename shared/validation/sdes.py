@@ -1,0 +1,66 @@
+"""From id_token claims to LivePerson engagement attributes: the standard claims, and the
+`lp_sdes` claim, a JSON *array* of SDE objects (customer info `ctmrinfo`, personal info `personal`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.validation.errors import BAD_SDES, ValidationFailure
+
+# The SDE types an id_token may carry, and the member holding each one's attributes.
+AUTHENTICATED_SDES = {"ctmrinfo": "info", "personal": "personal"}
+
+
+def engagement_attributes(claims: dict[str, Any]) -> dict[str, Any]:
+    """`{"customerInfo": {...}, "personalInfo": {...}}` as LivePerson's agent sees them."""
+    customer: dict[str, Any] = {"customerId": claims["sub"]}
+    personal: dict[str, Any] = {}
+    contact: dict[str, Any] = {}
+    for claim, target, name in (
+        ("preferred_username", customer, "userName"),
+        ("given_name", personal, "firstname"),
+        ("family_name", personal, "lastname"),
+        ("gender", personal, "gender"),
+        ("email", contact, "email"),
+        ("phone_number", contact, "phone"),
+    ):
+        if claims.get(claim) is not None:
+            target[name] = claims[claim]
+    if contact:
+        personal["contacts"] = [contact]
+
+    sdes = claims.get("lp_sdes")
+    if sdes is not None:
+        for sde in parse_sdes(sdes):
+            (customer if sde["type"] == "ctmrinfo" else personal).update(sde[AUTHENTICATED_SDES[sde["type"]]])
+    return {"customerInfo": customer, "personalInfo": personal}
+
+
+def parse_sdes(sdes: Any) -> list[dict[str, Any]]:
+    if isinstance(sdes, dict):
+        raise ValidationFailure(
+            "lp-sdes",
+            BAD_SDES,
+            "lp_sdes is a JSON object; LivePerson expects an array of SDE objects "
+            '([{"type": "ctmrinfo", "info": {...}}]) and ignores anything else.',
+        )
+    if not isinstance(sdes, list):
+        raise ValidationFailure(
+            "lp-sdes", BAD_SDES, f"lp_sdes must be an array of SDE objects, not {type(sdes).__name__}."
+        )
+    for index, sde in enumerate(sdes):
+        kind = sde.get("type") if isinstance(sde, dict) else None
+        if kind not in AUTHENTICATED_SDES:
+            raise ValidationFailure(
+                "lp-sdes",
+                BAD_SDES,
+                f"lp_sdes[{index}] has type {kind!r}; an id_token carries ctmrinfo and personal SDEs only.",
+            )
+        member = AUTHENTICATED_SDES[kind]
+        if not isinstance(sde.get(member), dict):
+            raise ValidationFailure(
+                "lp-sdes",
+                BAD_SDES,
+                f"lp_sdes[{index}] ({kind}) must hold its attributes in an object {member!r}.",
+            )
+    return sdes

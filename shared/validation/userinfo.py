@@ -1,0 +1,33 @@
+"""The optional userinfo call LivePerson may make with the access token (OpenID Connect Core §5.3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from shared.validation.errors import AUTH_FAILED, ValidationFailure
+
+
+def fetch_userinfo(url: str, access_token: str, *, sub: str, timeout: float) -> dict[str, Any]:
+    try:
+        response = requests.get(url, headers={"Authorization": f"Bearer {access_token}"}, timeout=timeout)
+        claims = response.json()
+    except (requests.RequestException, ValueError) as error:
+        raise ValidationFailure(
+            "userinfo", AUTH_FAILED, f"The userinfo endpoint did not answer JSON: {error}"
+        ) from None
+    if response.status_code != 200 or not isinstance(claims, dict):
+        raise ValidationFailure(
+            "userinfo",
+            AUTH_FAILED,
+            f"The userinfo endpoint refused the access token: HTTP {response.status_code}.",
+        )
+    if claims.get("sub") != sub:
+        raise ValidationFailure(
+            "userinfo",
+            AUTH_FAILED,
+            f"userinfo sub {claims.get('sub')!r} differs from the id_token's {sub!r} "
+            "(OpenID Connect Core §5.3.2).",
+        )
+    return claims

@@ -1,0 +1,124 @@
+"""Real processes on loopback for the tests: the brand backend under gunicorn, and the
+LivePerson stand-in. Each starts in a temporary folder on a free port and is stopped after."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+START_DEADLINE = 30  # seconds a server may take to answer its first request
+STOP_TIMEOUT = 10
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _environment(prefixes: tuple[str, ...], **overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    env.update(PYTHONUNBUFFERED="1", **overrides)
+    return env
+
+
+@contextmanager
+def _serve(command: list[str], env: dict[str, str], url: str, ready_path: str,
+           log: Path) -> Iterator[LiveServer]:
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    server = LiveServer(url, log)
+    try:
+        deadline = time.monotonic() + START_DEADLINE
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{command[0]} exited with {process.returncode}:\n{server.output()}")
+            try:
+                # The socket may accept before the app is imported: a read can wait a while.
+                if requests.get(url + ready_path, timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{url} did not answer within {START_DEADLINE} s:\n{server.output()}")
+            time.sleep(0.1)
+        yield server
+    finally:
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the process group (a server and its workers), SIGKILL if it lingers."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=STOP_TIMEOUT)
+    except ProcessLookupError:
+        process.wait(timeout=STOP_TIMEOUT)
+
+
+@contextmanager
+def backend(folder: Path, workers: int = 2, **settings: str) -> Iterator[LiveServer]:
+    """`init-db`, `seed-demo`, then `gunicorn -c gunicorn.conf.py 'backend:create_app()'`.
+    `settings` are BACKEND_* values without the prefix, e.g. ID_TOKEN_LIFETIME="5"."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = _environment(("BACKEND_",), **{
+        "BACKEND_DATABASE_URL": f"sqlite:///{folder / 'backend.sqlite3'}",
+        "BACKEND_SECRET_KEY": secrets.token_urlsafe(32),
+        "BACKEND_ISSUER": url,
+        "BACKEND_KEY_REFRESH_INTERVAL": "0",
+        "BACKEND_BIND": f"127.0.0.1:{port}",
+        "BACKEND_WORKERS": str(workers),
+        **{f"BACKEND_{name}": value for name, value in settings.items()},
+    })
+    for command in ("init-db", "seed-demo"):
+        result = subprocess.run([sys.executable, "-m", "flask", "--app", "backend", command],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+                                check=False)
+        if result.returncode != 0:
+            raise RuntimeError(f"{command} failed:\n{result.stdout}\n{result.stderr}")
+    command = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "backend:create_app()"]
+    with _serve(command, env, url, "/.well-known/openid-configuration", folder / "gunicorn.log") as server:
+        yield server
+
+
+@contextmanager
+def standin(folder: Path, issuer: str, *options: str, client_id: str = "liveperson-demo",
+            client_secret: str = "demo-client-secret") -> Iterator[LiveServer]:
+    """`python -m shared.liveperson` for the brand at `issuer`; `options` are extra flags."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "shared.liveperson", "--host", "127.0.0.1", "--port", str(port),
+               "--issuer", issuer, "--client-id", client_id, "--client-secret", client_secret,
+               "--jwe-key-file", str(folder / "jwe-key.pem"), *options]
+    env = _environment(("LIVEPERSON_",))
+    with _serve(command, env, url, "/api/conversations", folder / "standin.log") as server:
+        yield server
