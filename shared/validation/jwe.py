@@ -38,7 +38,9 @@ class EncryptionKeyPair:
     @classmethod
     def from_pem(cls, pem: bytes) -> EncryptionKeyPair:
         key = RSAKey.import_key(pem)
-        return cls(RSAKey.import_key(pem, {"kid": key.thumbprint()[:12], "use": "enc", "alg": "RSA-OAEP-256"}))
+        return cls(
+            RSAKey.import_key(pem, {"kid": key.thumbprint()[:12], "use": "enc", "alg": "RSA-OAEP-256"})
+        )
 
     def private_pem(self) -> bytes:
         return self._key.as_pem(private=True)
