@@ -51,10 +51,14 @@ def authenticate(account: str) -> ResponseReturnValue:
         return "", 204
     settings = current_app.extensions["standin"]
     if account != settings.account:
-        return _error(404, "Unknown account", f"This stand-in serves account {settings.account}, not {account}.")
+        return _error(
+            404, "Unknown account", f"This stand-in serves account {settings.account}, not {account}."
+        )
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return _error(400, INPUT_VALIDATION.name, 'Send JSON {"authCode", "redirect_uri"} or {"jwt"}.', "9012")
+        return _error(
+            400, INPUT_VALIDATION.name, 'Send JSON {"authCode", "redirect_uri"} or {"jwt"}.', "9012"
+        )
     channel = body.get("channel") if body.get("channel") in ("web", "popout", "mobile") else "web"
     authenticator = current_app.extensions["authenticator"]
     if isinstance(body.get("jwt"), str) and body["jwt"]:
@@ -95,8 +99,13 @@ def exchanges() -> ResponseReturnValue:
 def jwe_public_key() -> ResponseReturnValue:
     """LivePerson's encryption key, as the brand configures it (BACKEND_LIVEPERSON_JWE_*)."""
     keys = current_app.extensions["encryption"]
-    return jsonify(kid=keys.kid, public_key=keys.public_spki_base64(), pem=keys.public_pem(),
-                   alg="RSA-OAEP-256", enc=["A256GCM", "A128CBC-HS256"])
+    return jsonify(
+        kid=keys.kid,
+        public_key=keys.public_spki_base64(),
+        pem=keys.public_pem(),
+        alg="RSA-OAEP-256",
+        enc=["A256GCM", "A128CBC-HS256"],
+    )
 
 
 def _error(status: int, name: str, message: str, code: str | None = None) -> ResponseReturnValue:

@@ -44,15 +44,26 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--issuer", default=_env("ISSUER"), help="the brand's issuer URL, exactly")
     p.add_argument("--client-id", default=_env("CLIENT_ID", ""))
     p.add_argument("--client-secret", default=_env("CLIENT_SECRET", ""))
-    p.add_argument("--auth-method", choices=("basic", "post"), default=_env("AUTH_METHOD", "basic"),
-                   help="client_secret_basic or client_secret_post at the brand's token endpoint")
-    p.add_argument("--public-key", default=_env("PUBLIC_KEY"),
-                   help="the brand's public key, one-line base64 SPKI (default: use its JWKS)")
+    p.add_argument(
+        "--auth-method",
+        choices=("basic", "post"),
+        default=_env("AUTH_METHOD", "basic"),
+        help="client_secret_basic or client_secret_post at the brand's token endpoint",
+    )
+    p.add_argument(
+        "--public-key",
+        default=_env("PUBLIC_KEY"),
+        help="the brand's public key, one-line base64 SPKI (default: use its JWKS)",
+    )
     p.add_argument("--jwks-uri", default=_env("JWKS_URI"), help="default: from discovery")
     p.add_argument("--token-endpoint", default=_env("TOKEN_ENDPOINT"), help="default: from discovery")
     p.add_argument("--pkce", action="store_true", default=_flag("PKCE"))
-    p.add_argument("--jwe", action="store_true", default=_flag("JWE"),
-                   help="expect the implicit flow's JWT encrypted with the stand-in's public key")
+    p.add_argument(
+        "--jwe",
+        action="store_true",
+        default=_flag("JWE"),
+        help="expect the implicit flow's JWT encrypted with the stand-in's public key",
+    )
     p.add_argument("--userinfo", action="store_true", default=_flag("USERINFO"))
     p.add_argument("--skew", type=int, default=int(_env("SKEW", "30") or 30))
     p.add_argument("--timeout", type=float, default=float(_env("TIMEOUT", "5") or 5))
