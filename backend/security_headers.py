@@ -7,10 +7,9 @@ from flask import Flask, Response, request
 _ALWAYS = {
     # Clickjacking: no page of the identity provider may be framed.
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": (
-        "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; "
-        "object-src 'none'"
-    ),
+    # No form-action: browsers apply it to the redirects after a form POST as well, and the
+    # login form must end at the client's redirect URI (LivePerson's pop-out window).
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
     # The authorization URL carries LivePerson's state; it must not leak to other sites.
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",

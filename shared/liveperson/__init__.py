@@ -16,7 +16,7 @@ from shared.validation.jwe import EncryptionKeyPair
 
 
 def create_app(settings: StandInSettings) -> Flask:
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # the web_sdk blueprint serves its own files
     encryption = _encryption_keys(settings.jwe_key_file)
     app.extensions["standin"] = settings
     app.extensions["encryption"] = encryption

@@ -1,5 +1,43 @@
-"""The Web SDK tag and the pop-out window (being written)."""
+"""What the brand's browser loads from LivePerson: the Web SDK tag and the pop-out chat window.
 
-from flask import Blueprint
+- `GET /tag/tag.js?site=ACCOUNT`: the `lpTag` the brand page embeds (`static/lptag.js`); it opens
+  an embedded chat window that gets a code or JWT from the page's authentication method.
+- `GET /le_unified_window/index.html`: the popped-out window (`templates/window.html` +
+  `static/window.js`), which authenticates by redirecting to the brand's authorization endpoint.
+  LivePerson's own path: its URL is the redirect URI the brand registers for the pop-out.
+- `/web-sdk/<file>`: their CSS and scripts. `lptag.js` names this path, so keep the two in step.
 
-bp = Blueprint("web_sdk", __name__)
+The behaviour lives in the scripts; this module only serves them.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, send_from_directory
+
+bp = Blueprint(
+    "web_sdk",
+    __name__,
+    static_folder="static",
+    static_url_path="/web-sdk",
+    template_folder="templates",
+)
+
+
+@bp.get("/tag/tag.js")
+def tag() -> Response:
+    """The tag for any `site`: the script itself reads the account from its own URL."""
+    assert bp.static_folder is not None
+    response = send_from_directory(bp.static_folder, "lptag.js", mimetype="application/javascript")
+    # A stand-in is edited while brand pages are open: a cached tag would hide the change.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/le_unified_window/index.html")
+def window() -> Response:
+    response = Response(render_template("window.html"), mimetype="text/html")
+    # The brand's response (a code or id_token) arrives in this page's URL: keep it out of caches
+    # and out of the Referer of anything the page loads before it clears the address bar.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

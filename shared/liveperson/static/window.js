@@ -1,0 +1,292 @@
+/*
+ * The popped-out chat window (/le_unified_window/index.html on the stand-in's origin).
+ *
+ * A popped-out window cannot call the brand page's JavaScript, so it authenticates by redirect,
+ * with the request LivePerson sends:
+ *   1. Opened without a response: build the request to the brand's authorization endpoint
+ *      (response_type, client_id, scope=openid, redirect_uri = this page, a several-KB JSON `state`,
+ *      parentWindowOrigin, and with PKCE code_challenge + S256), remember it, and go there.
+ *   2. Back with `code` or `id_token` (query or fragment) and `state`: clear the address bar, accept
+ *      the response only if `state` is exactly the one sent, hand the code or token to the stand-in
+ *      (channel "popout"), and show who was authenticated, or why not.
+ * The window has no lpTag: it fires no lpUnifiedWindow events, as LivePerson's pop-out does not.
+ */
+(function () {
+  "use strict";
+
+  // sessionStorage is per tab and per origin: it survives the round trip through the brand's login
+  // pages, and no other tab or origin can read or plant the request this window is waiting for.
+  const PENDING_KEY = "lpsi.popout.request";
+  const PARENT_KEY = "lpsi.popout.parentWindowOrigin";
+  const RESPONSE_PARAMS = ["code", "id_token", "token", "error", "state"];
+
+  const status = document.querySelector('[data-testid="chat-status"]');
+  const detail = document.querySelector('[data-testid="chat-detail"]');
+  const retry = document.querySelector('[data-testid="chat-retry"]');
+  retry.addEventListener("click", () => {
+    retry.hidden = true;
+    sendRequest();
+  });
+
+  // ---------------------------------------------------------------------------------------
+  // 1. The request
+
+  async function sendRequest() {
+    setStatus("pending", "Preparing the sign-in request…");
+    let config;
+    try {
+      const answer = await fetch("/api/config");
+      if (!answer.ok) throw new Error(`HTTP ${answer.status}`);
+      config = await answer.json();
+    } catch (error) {
+      return fail(`The LivePerson stand-in did not give its configuration (${error.message}).`);
+    }
+    if (!config.authorization_endpoint) {
+      return fail("The stand-in does not know the brand's authorization endpoint: its discovery " +
+        "document is unreachable or has none. The pop-out window cannot sign you in without it.");
+    }
+    if (config.flow === "code" && config.pkce && !(window.crypto && crypto.subtle)) {
+      return fail("PKCE needs crypto.subtle, which browsers give only to secure pages (https, or http on localhost).");
+    }
+
+    const redirectUri = location.origin + location.pathname;
+    const parentWindowOrigin = sessionStorage.getItem(PARENT_KEY) || "";
+    // A fresh random value makes every state unique, so no earlier or foreign state can match it.
+    const nonce = randomUrlSafe(32);
+    const state = JSON.stringify(windowConfig(config, nonce, parentWindowOrigin, redirectUri));
+
+    let request;
+    try {
+      request = new URL(config.authorization_endpoint);
+    } catch {
+      return fail(`The brand's authorization endpoint is not a URL: ${config.authorization_endpoint}`);
+    }
+    const params = request.searchParams;
+    params.set("response_type", config.flow === "implicit" ? "id_token" : "code");
+    params.set("client_id", config.client_id || "");
+    params.set("scope", "openid");
+    params.set("redirect_uri", redirectUri);
+    params.set("state", state);
+    if (parentWindowOrigin) params.set("parentWindowOrigin", parentWindowOrigin);
+    let verifier = null;
+    if (config.flow === "code" && config.pkce) {
+      verifier = randomUrlSafe(48);
+      params.set("code_challenge", await s256(verifier));
+      params.set("code_challenge_method", "S256");
+    }
+
+    sessionStorage.setItem(PENDING_KEY, JSON.stringify({
+      state, verifier, redirectUri, flow: config.flow, account: config.account,
+    }));
+    setStatus("pending", "Opening the brand's sign-in page…");
+    location.assign(request.href);
+  }
+
+  // What LivePerson packs into `state`: the window's own configuration, several KB of JSON the brand
+  // must hand back unchanged (it tests that the brand's login keeps a large state intact).
+  function windowConfig(config, nonce, parentWindowOrigin, redirectUri) {
+    const labels = {};
+    for (const [key, text] of LABELS) labels[key] = text;
+    return {
+      lpUnifiedWindowConfig: {
+        nonce,
+        accountId: config.account,
+        parentWindowOrigin,
+        redirectUri,
+        external: true,
+        authentication: { flow: config.flow, pkce: Boolean(config.pkce), connector: "OAuth 2.0" },
+        engagement: { engagementId: "3581364030", campaignId: "3581363930", windowId: "3581364130",
+          channel: "web", language: "en-US", skill: "authenticated" },
+        appearance: { theme: "default", primaryColor: "#1a3a5f", secondaryColor: "#f5f7fa",
+          fontFamily: "system-ui", width: 420, height: 640, position: "bottom-right" },
+        connection: { transport: "websocket", protocol: "ms.v3", heartbeatSeconds: 30,
+          reconnectAttempts: 5, reconnectBackoffMs: [1000, 2000, 5000, 10000, 30000],
+          idleTimeoutMinutes: 30, historyPageSize: 50 },
+        features: ["typingIndicator", "readReceipts", "fileSharing", "richContent", "emoji",
+          "transcriptDownload", "surveys", "secureForms", "quickReplies", "structuredContent"],
+        labels,
+        createdAt: new Date().toISOString(),
+      },
+    };
+  }
+
+  const LABELS = [
+    ["header", "Chat with us"], ["minimize", "Minimize window"], ["popout", "Pop out"],
+    ["close", "Close chat"], ["endConversation", "End conversation"],
+    ["endConfirm", "Are you sure you want to end this conversation?"], ["yes", "Yes"], ["no", "No"],
+    ["send", "Send"], ["inputPlaceholder", "Type your message here"],
+    ["agentTyping", "The agent is typing…"], ["visitorTyping", "You are typing…"],
+    ["waiting", "Please wait while we connect you to an agent."],
+    ["queuePosition", "You are number {position} in the queue."],
+    ["agentJoined", "{agentName} has joined the conversation."],
+    ["agentLeft", "{agentName} has left the conversation."],
+    ["transferred", "You are being transferred to another agent."],
+    ["conversationEnded", "The conversation has ended. Thank you for contacting us."],
+    ["reconnecting", "Reconnecting… Please do not close this window."],
+    ["connectionLost", "The connection was lost. We will try again in a moment."],
+    ["authenticating", "Signing you in…"], ["authenticated", "You are signed in."],
+    ["authenticationFailed", "We could not sign you in. Please try again."],
+    ["sessionExpired", "Your session has expired. Please sign in again."],
+    ["fileTooLarge", "The file is too large to send."], ["fileTypeNotAllowed", "This type of file cannot be sent."],
+    ["uploadFailed", "The file could not be uploaded."], ["download", "Download transcript"],
+    ["surveyTitle", "How did we do?"], ["surveySubmit", "Submit"], ["surveySkip", "Skip"],
+    ["surveyThanks", "Thank you for your feedback."], ["readReceipt", "Read"], ["sent", "Sent"],
+    ["offline", "We are offline right now. Please leave a message."],
+    ["privacy", "By chatting with us you agree to the recording of this conversation."],
+    ["secureFormTitle", "Secure form"], ["secureFormSubmit", "Submit securely"],
+    ["secureFormExpired", "This secure form has expired."], ["newMessages", "New messages"],
+    ["scrollToBottom", "Scroll to the latest message"], ["emojiPicker", "Insert an emoji"],
+    ["attachFile", "Attach a file"], ["menu", "More options"], ["clearHistory", "Clear history"],
+    ["messageFailed", "The message could not be sent. Tap to try again."], ["retry", "Try again"],
+    ["today", "Today"], ["yesterday", "Yesterday"], ["agentAway", "The agent is away for a moment."],
+    ["visitorAway", "Are you still there? The conversation will close soon."],
+    ["copyText", "Copy text"], ["linkPreview", "Link preview"], ["printTranscript", "Print transcript"],
+    ["accessibilityNewMessage", "New message from {agentName}"], ["charactersLeft", "{count} characters left"],
+  ];
+
+  // ---------------------------------------------------------------------------------------
+  // 2. The response
+
+  // The brand may answer in the query (code flow's default) or the fragment (implicit's default).
+  function responseParams() {
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    const query = new URLSearchParams(location.search);
+    const isResponse = (params) => RESPONSE_PARAMS.some((name) => params.has(name));
+    if (isResponse(fragment)) return fragment;
+    if (isResponse(query)) return query;
+    return null;
+  }
+
+  async function receive(params) {
+    // First of all: a code or token must not stay in the address bar or the history.
+    history.replaceState(null, "", location.pathname);
+    const pending = takePending();
+    const states = params.getAll("state");
+    if (!pending) {
+      return fail("This window has no sign-in request waiting for an answer, so the response was " +
+        "refused and sent nowhere.");
+    }
+    if (states.length !== 1 || states[0] !== pending.state) {
+      return fail("The state that came back is not the one this window sent (foreign or altered), " +
+        "so the response was refused and sent nowhere.");
+    }
+    if (params.has("error")) {
+      const description = params.get("error_description");
+      return fail(`The brand answered ${params.get("error")}${description ? ": " + description : "."}`);
+    }
+
+    let body;
+    if (pending.flow === "implicit") {
+      const token = params.get("id_token") || params.get("token");
+      if (!token) return fail("The window asked the brand for an id_token and got none back.");
+      body = { jwt: token };
+    } else {
+      const code = params.get("code");
+      if (!code) return fail("The window asked the brand for a code and got none back.");
+      // The token request must carry the redirect_uri the authorization request had.
+      body = { authCode: code, redirect_uri: pending.redirectUri };
+      if (pending.verifier) body.code_verifier = pending.verifier;
+    }
+    body.channel = "popout";
+
+    setStatus("pending", "Signing you in with LivePerson…");
+    let answer;
+    let result;
+    try {
+      answer = await fetch(`/api/account/${encodeURIComponent(pending.account)}/authenticate`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      result = await answer.json().catch(() => null);
+    } catch (error) {
+      return fail(`The LivePerson stand-in is unreachable (${error.message}).`);
+    }
+    if (!answer.ok) {
+      if (!result || typeof result !== "object") {
+        return fail(`Authentication failed: the stand-in answered HTTP ${answer.status}.`);
+      }
+      const name = [result.code, result.error].filter(Boolean).join(" ") || `HTTP ${answer.status}`;
+      return fail(`Authentication failed: ${name}: ${result.message || "no reason given"}`);
+    }
+    setStatus("authenticated", `Authenticated as ${result.sub}`);
+    showDetail(`Conversation ${result.conversation_id}.`);
+    watchExpiry(result.expires_at);
+  }
+
+  // When the token expires LivePerson asks the brand again; here the visitor chooses when.
+  function watchExpiry(expiresAt) {
+    if (typeof expiresAt !== "number") return;
+    const delay = Math.min(Math.max(expiresAt * 1000 - Date.now(), 0), 2147483647);
+    setTimeout(() => {
+      showDetail("The token has expired: sign in again to go on.");
+      retry.hidden = false;
+    }, delay);
+  }
+
+  function takePending() {
+    const stored = sessionStorage.getItem(PENDING_KEY);
+    sessionStorage.removeItem(PENDING_KEY); // one response per request: a replay finds nothing
+    try {
+      return stored ? JSON.parse(stored) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  // The tag passes the brand page's origin; kept for "Sign in again", after the URL was cleared.
+  function rememberParentOrigin() {
+    const given = new URLSearchParams(location.search).get("parentWindowOrigin");
+    if (!given) return;
+    try {
+      // Only a bare origin goes on to the brand: no path, no query, nothing smuggled along.
+      if (new URL(given).origin === given) sessionStorage.setItem(PARENT_KEY, given);
+    } catch {
+      // not a URL: leave it out of the request
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Display and helpers
+
+  function setStatus(state, text) {
+    status.dataset.state = state; // pending | authenticated | failed: what tests wait on
+    status.textContent = text;
+  }
+
+  function showDetail(text) {
+    detail.hidden = false;
+    detail.textContent = text;
+  }
+
+  function fail(text) {
+    setStatus("failed", text);
+    retry.hidden = false; // a fresh, legitimate request is one click away
+  }
+
+
+  function randomUrlSafe(byteCount) {
+    const bytes = new Uint8Array(byteCount);
+    crypto.getRandomValues(bytes);
+    return base64url(bytes);
+  }
+
+  async function s256(verifier) {
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+    return base64url(new Uint8Array(digest));
+  }
+
+  function base64url(bytes) {
+    let binary = "";
+    for (const b of bytes) binary += String.fromCharCode(b);
+    return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Start: last, once everything above is defined.
+
+  rememberParentOrigin();
+  const response = responseParams();
+  if (response) receive(response);
+  else sendRequest();
+})();

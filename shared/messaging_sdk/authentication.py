@@ -1,0 +1,107 @@
+"""What the host app hands the SDK to authenticate the customer: a code, a JWT, or nothing.
+
+Mirrors Android's `LPAuthenticationParams` (`setAuthKey`, `setHostAppRedirectUri`,
+`setCodeVerifier`, `setHostAppJWT`, type `AUTH` / `UN_AUTH`) and iOS's
+`LPAuthenticationParams(authenticationCode:, jwt:, redirectURI:, type:)`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+# RFC 7636 section 4.1: code_verifier = 43*128unreserved
+_CODE_VERIFIER = re.compile(r"[A-Za-z0-9\-._~]{43,128}")
+
+
+class AuthType(Enum):
+    """`LPAuthenticationType`: an authenticated (AUTH) or an unauthenticated (UN_AUTH) customer."""
+
+    AUTH = "AUTH"
+    UN_AUTH = "UN_AUTH"
+
+
+@dataclass(frozen=True)
+class AuthenticationParams:
+    """One way of authenticating, checked when built. Prefer the three constructors below.
+
+    Secrets (code, verifier, JWT) are left out of `repr` so they do not end up in logs.
+    """
+
+    type: AuthType = AuthType.AUTH
+    auth_key: str | None = field(default=None, repr=False)
+    host_app_redirect_uri: str | None = None
+    code_verifier: str | None = field(default=None, repr=False)
+    host_app_jwt: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def code(
+        cls, auth_key: str, host_app_redirect_uri: str, code_verifier: str | None = None
+    ) -> AuthenticationParams:
+        """Code flow: `setAuthKey(code)` + `setHostAppRedirectUri(uri)` [+ `setCodeVerifier(v)`]."""
+        return cls(
+            AuthType.AUTH,
+            auth_key=auth_key,
+            host_app_redirect_uri=host_app_redirect_uri,
+            code_verifier=code_verifier,
+        )
+
+    @classmethod
+    def jwt(cls, host_app_jwt: str) -> AuthenticationParams:
+        """Implicit flow: `setHostAppJWT(jwt)`; a signed JWT or a nested JWE."""
+        return cls(AuthType.AUTH, host_app_jwt=host_app_jwt)
+
+    @classmethod
+    def unauthenticated(cls) -> AuthenticationParams:
+        """`LPAuthenticationParams(LPAuthenticationType.UN_AUTH)`: no customer identity."""
+        return cls(AuthType.UN_AUTH)
+
+    @property
+    def flow(self) -> str | None:
+        """The flow LivePerson will run: "code", "implicit", or None for an unauthenticated customer."""
+        if self.type is AuthType.UN_AUTH:
+            return None
+        return "code" if self.auth_key is not None else "implicit"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.type, AuthType):
+            raise ValueError(f"type must be AuthType.AUTH or AuthType.UN_AUTH, not {self.type!r}")
+        given = {
+            name: value
+            for name, value in (
+                ("auth_key", self.auth_key),
+                ("host_app_redirect_uri", self.host_app_redirect_uri),
+                ("code_verifier", self.code_verifier),
+                ("host_app_jwt", self.host_app_jwt),
+            )
+            if value is not None
+        }
+        for name, value in given.items():
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(f"{name} must be a non-empty string")
+        if self.type is AuthType.UN_AUTH:
+            if given:
+                raise ValueError(f"an unauthenticated customer takes no {', '.join(given)}")
+            return
+        if self.auth_key is not None and self.host_app_jwt is not None:
+            raise ValueError("give either a code (auth_key) or a JWT (host_app_jwt), not both")
+        if self.auth_key is None and self.host_app_jwt is None:
+            raise ValueError("an authenticated customer needs a code (auth_key) or a JWT (host_app_jwt)")
+        if self.host_app_jwt is not None:
+            self._check_implicit(self.host_app_jwt)
+        else:
+            self._check_code()
+
+    def _check_code(self) -> None:
+        if self.host_app_redirect_uri is None:
+            raise ValueError("the code flow needs the redirect URI the code was issued for")
+        if self.code_verifier is not None and not _CODE_VERIFIER.fullmatch(self.code_verifier):
+            raise ValueError("code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)")
+
+    def _check_implicit(self, jwt: str) -> None:
+        if self.host_app_redirect_uri is not None or self.code_verifier is not None:
+            raise ValueError("a redirect URI and a code verifier belong to the code flow, not to a JWT")
+        # A signed JWT has three dot-separated parts (JWS), an encrypted one five (JWE).
+        if jwt.count(".") not in (2, 4):
+            raise ValueError("host_app_jwt is not a compact JWT (JWS or JWE)")

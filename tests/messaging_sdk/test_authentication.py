@@ -1,0 +1,79 @@
+"""`AuthenticationParams`: the three kinds build, obviously wrong input is refused when built."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from shared.messaging_sdk import AuthenticationParams, AuthType
+
+REDIRECT = "https://liveperson.net"
+VERIFIER = "v" * 43
+JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
+
+
+def test_code_flow():
+    params = AuthenticationParams.code("the-code", REDIRECT, VERIFIER)
+    assert (params.type, params.flow) == (AuthType.AUTH, "code")
+    assert (params.auth_key, params.host_app_redirect_uri, params.code_verifier) == (
+        "the-code",
+        REDIRECT,
+        VERIFIER,
+    )
+    assert params.host_app_jwt is None
+
+
+def test_implicit_flow_with_a_signed_or_an_encrypted_jwt():
+    assert AuthenticationParams.jwt(JWT).flow == "implicit"
+    assert AuthenticationParams.jwt("h.k.iv.ct.tag").host_app_jwt == "h.k.iv.ct.tag"
+
+
+def test_unauthenticated():
+    params = AuthenticationParams.unauthenticated()
+    assert (params.type, params.flow, params.auth_key, params.host_app_jwt) == (
+        AuthType.UN_AUTH,
+        None,
+        None,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("build", "complaint"),
+    [
+        (lambda: AuthenticationParams.code("", REDIRECT), "auth_key must be a non-empty string"),
+        (lambda: AuthenticationParams.code("   ", REDIRECT), "auth_key must be a non-empty string"),
+        (lambda: AuthenticationParams.code("c", ""), "host_app_redirect_uri must be a non-empty"),
+        (lambda: AuthenticationParams.code("c", REDIRECT, ""), "code_verifier must be a non-empty"),
+        (lambda: AuthenticationParams.code("c", REDIRECT, "short"), "RFC 7636"),
+        (lambda: AuthenticationParams.code("c", REDIRECT, "é" * 43), "RFC 7636"),
+        (lambda: AuthenticationParams.jwt(""), "host_app_jwt must be a non-empty string"),
+        (lambda: AuthenticationParams.jwt("not-a-jwt"), "not a compact JWT"),
+        (lambda: AuthenticationParams(AuthType.AUTH, auth_key="c", host_app_jwt=JWT), "not both"),
+        (lambda: AuthenticationParams(AuthType.AUTH), "needs a code"),
+        (lambda: AuthenticationParams(AuthType.AUTH, auth_key="c"), "redirect URI"),
+        (lambda: AuthenticationParams(AuthType.AUTH, host_app_jwt=JWT, code_verifier=VERIFIER), "code flow"),
+        (lambda: AuthenticationParams(AuthType.UN_AUTH, host_app_jwt=JWT), "takes no host_app_jwt"),
+        (lambda: AuthenticationParams(AuthType.UN_AUTH, auth_key="c"), "takes no auth_key"),
+        (lambda: AuthenticationParams("AUTH", auth_key="c", host_app_redirect_uri=REDIRECT), "AuthType"),
+        (lambda: AuthenticationParams.code(b"c", REDIRECT), "auth_key must be a non-empty string"),
+    ],
+)
+def test_obviously_wrong_input_is_refused(build, complaint):
+    with pytest.raises(ValueError, match=complaint):
+        build()
+
+
+def test_secrets_stay_out_of_repr():
+    text = repr(AuthenticationParams.code("secret-code", REDIRECT, VERIFIER)) + repr(
+        AuthenticationParams.jwt(JWT)
+    )
+    assert "secret-code" not in text and VERIFIER not in text and JWT not in text
+    assert REDIRECT in text
+
+
+def test_params_are_immutable():
+    params = AuthenticationParams.jwt(JWT)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        params.host_app_jwt = "other"  # type: ignore[misc]
