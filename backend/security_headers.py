@@ -9,7 +9,9 @@ _ALWAYS = {
     "X-Frame-Options": "DENY",
     # No form-action: browsers apply it to the redirects after a form POST as well, and the
     # login form must end at the client's redirect URI (LivePerson's pop-out window).
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+    "Content-Security-Policy": (
+        "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    ),
     # The authorization URL carries LivePerson's state; it must not leak to other sites.
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
