@@ -16,6 +16,8 @@ from shared.validation.errors import INPUT_VALIDATION
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
+CHANNELS = ("web", "popout", "mobile")
+
 
 @bp.after_request
 def _cross_origin(response: Response) -> Response:
@@ -59,20 +61,23 @@ def authenticate(account: str) -> ResponseReturnValue:
         return _error(
             400, INPUT_VALIDATION.name, 'Send JSON {"authCode", "redirect_uri"} or {"jwt"}.', "9012"
         )
-    channel = body.get("channel") if body.get("channel") in ("web", "popout", "mobile") else "web"
+    channel = body.get("channel", "web")
+    if channel not in CHANNELS:
+        return _error(400, INPUT_VALIDATION.name, f"channel must be one of {', '.join(CHANNELS)}.", "9012")
+    code, jwt = body.get("authCode"), body.get("jwt")
+    if bool(code) == bool(jwt) or not isinstance(code or jwt, str):
+        return _error(400, INPUT_VALIDATION.name, "Send either a non-empty authCode or a jwt.", "9012")
     authenticator = current_app.extensions["authenticator"]
-    if isinstance(body.get("jwt"), str) and body["jwt"]:
-        exchange = authenticator.with_jwt(body["jwt"], channel=channel)
-    elif isinstance(body.get("authCode"), str) and body["authCode"]:
+    if jwt:
+        exchange = authenticator.with_jwt(jwt, channel=channel)
+    else:
         verifier = body.get("code_verifier")
         exchange = authenticator.with_code(
-            body["authCode"],
+            code,
             body.get("redirect_uri") or settings.redirect_uri,
             verifier if isinstance(verifier, str) and verifier else None,
             channel=channel,
         )
-    else:
-        return _error(400, INPUT_VALIDATION.name, "Neither authCode nor jwt was given.", "9012")
     conversation = current_app.extensions["conversations"].record(exchange)
     if conversation is None:
         return jsonify(exchange.failure), 401

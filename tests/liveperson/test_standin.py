@@ -110,7 +110,16 @@ def test_a_tampered_jwt_is_refused_with_9007(live_backend, standin):
     assert response.json()["code"] in ("9007", "9012")
 
 
-@pytest.mark.parametrize(("body", "status"), [({}, 400), ({"jwt": ""}, 400), ({"authCode": 5}, 400)])
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({}, 400),
+        ({"jwt": ""}, 400),
+        ({"authCode": 5}, 400),
+        ({"jwt": "a.b.c", "authCode": "x"}, 400),
+        ({"jwt": "a.b.c", "channel": "fax"}, 400),
+    ],
+)
 def test_bad_requests_are_input_validation_errors(standin, body, status):
     response = authenticate(standin, **body)
     assert response.status_code == status
