@@ -60,7 +60,12 @@ def verify_signature(token: str, keys: KeySource) -> tuple[dict[str, Any], dict[
     header, claims, signing_input, signature = parse(token)
     alg = header.get("alg")
     if alg != "RS256":
-        what = "is not signed (alg none)" if str(alg).lower() == "none" else f"is signed with {alg}"
+        if alg is None:
+            what = "has no alg header"
+        elif str(alg).lower() == "none":
+            what = "is not signed (alg none)"
+        else:
+            what = f"is signed with {alg}"
         raise ValidationFailure(
             "id-token-alg", JWT_NOT_VALID, f"The token {what}; LivePerson accepts RS256 only."
         )

@@ -13,7 +13,7 @@ AUTHENTICATED_SDES = {"ctmrinfo": "info", "personal": "personal"}
 
 def engagement_attributes(claims: dict[str, Any]) -> dict[str, Any]:
     """`{"customerInfo": {...}, "personalInfo": {...}}` as LivePerson's agent sees them."""
-    customer: dict[str, Any] = {"customerId": claims["sub"]}
+    customer: dict[str, Any] = {"customerId": claims.get("sub")}
     personal: dict[str, Any] = {}
     contact: dict[str, Any] = {}
     for claim, target, name in (
