@@ -25,7 +25,7 @@ from shared.validation import id_token, sdes
 from shared.validation.brand_keys import JwksKeys
 from shared.validation.discovery import BrandEndpoints, discover
 from shared.validation.errors import JWT_NOT_VALID, ValidationFailure
-from shared.validation.token_exchange import exchange_code, request_tokens
+from shared.validation.token_exchange import HttpRecord, exchange_code, request_tokens
 from shared.validation.userinfo import fetch_userinfo
 
 CHECK_IDS = (
@@ -217,16 +217,7 @@ class _Run:
         client_secret_basic, is answered 200 JSON with an id_token."""
         endpoint = self._need_endpoints().token_endpoint
         code = self.target.code if self.target.code is not None else self._fresh_code()
-        body, record = exchange_code(
-            endpoint,
-            code=code,
-            redirect_uri=self.target.redirect_uri,
-            code_verifier=None,
-            client_id=self.target.client_id,
-            client_secret=self.target.client_secret,
-            auth_method="basic",
-            timeout=self.target.timeout,
-        )
+        body, record = self._exchange(code)
         self.tokens, self.first_code, self.success_headers = body, code, record.response_headers
         try:
             self.header, self.claims, _, _ = id_token.parse(body["id_token"])
@@ -389,7 +380,7 @@ class _Run:
     def pkce(self) -> tuple[str, str]:
         """RFC 7636 §4.6: a code bound to an S256 code_challenge is refused without its
         code_verifier and exchanged with it; S256 advertised (RFC 8414 §2)."""
-        endpoint = self._need_endpoints().token_endpoint
+        self._need_endpoints()  # discovery first: without it, this check is "not checked"
         if not self.target.fresh_codes:
             raise _NotRun(WARN, NEEDS_FRESH_CODE)
         methods = self.document.get("code_challenge_methods_supported")
@@ -412,16 +403,7 @@ class _Run:
         verifier, challenge = _pkce_pair()
         code = self._fresh_code(pkce_challenge=challenge)
         try:
-            exchange_code(
-                endpoint,
-                code=code,
-                redirect_uri=self.target.redirect_uri,
-                code_verifier=verifier,
-                client_id=self.target.client_id,
-                client_secret=self.target.client_secret,
-                auth_method="basic",
-                timeout=self.target.timeout,
-            )
+            self._exchange(code, code_verifier=verifier)
         except ValidationFailure as failure:
             raise ValidationFailure(
                 "pkce", failure.error, f"The matching code_verifier was refused: {failure.message}"
@@ -490,19 +472,10 @@ class _Run:
     # -- talking to the brand ------------------------------------------------------------------
 
     def _client_auth(self, method: str, where: str) -> tuple[str, str]:
-        endpoint = self._need_endpoints().token_endpoint
+        self._need_endpoints()  # discovery first: without it, this check is "not checked"
         code = self._fresh_code()
         try:
-            _, record = exchange_code(
-                endpoint,
-                code=code,
-                redirect_uri=self.target.redirect_uri,
-                code_verifier=None,
-                client_id=self.target.client_id,
-                client_secret=self.target.client_secret,
-                auth_method=method,
-                timeout=self.target.timeout,
-            )
+            _, record = self._exchange(code, auth_method=method)
         except ValidationFailure as failure:
             raise ValidationFailure(
                 f"client-auth-{method}",
@@ -513,6 +486,21 @@ class _Run:
         if self.success_headers is None:
             self.success_headers = record.response_headers
         return PASS, f"A fresh code is exchanged with the client credentials {where}."
+
+    def _exchange(
+        self, code: str, *, code_verifier: str | None = None, auth_method: str = "basic"
+    ) -> tuple[dict[str, Any], HttpRecord]:
+        """A code exchange as LivePerson sends it; a refusal raises ValidationFailure."""
+        return exchange_code(
+            self._need_endpoints().token_endpoint,
+            code=code,
+            redirect_uri=self.target.redirect_uri,
+            code_verifier=code_verifier,
+            client_id=self.target.client_id,
+            client_secret=self.target.client_secret,
+            auth_method=auth_method,
+            timeout=self.target.timeout,
+        )
 
     def _verifying_kid(self, token: str) -> str | None:
         """The kid of the JWKS key whose RS256 signature verifies `token`, if any."""
