@@ -6,13 +6,16 @@
   `static/window.js`), which authenticates by redirecting to the brand's authorization endpoint.
   LivePerson's own path: its URL is the redirect URI the brand registers for the pop-out.
 - `/web-sdk/<file>`: their CSS and scripts. `lptag.js` names this path, so keep the two in step.
+  The tag is `pkce.js` followed by `lptag.js`, so the page loads a single script.
 
 The behaviour lives in the scripts; this module only serves them.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, send_from_directory
+from pathlib import Path
+
+from flask import Blueprint, Response, render_template
 
 bp = Blueprint(
     "web_sdk",
@@ -27,7 +30,9 @@ bp = Blueprint(
 def tag() -> Response:
     """The tag for any `site`: the script itself reads the account from its own URL."""
     assert bp.static_folder is not None
-    response = send_from_directory(bp.static_folder, "lptag.js", mimetype="application/javascript")
+    folder = Path(bp.static_folder)
+    script = "\n".join((folder / name).read_text() for name in ("pkce.js", "lptag.js"))
+    response = Response(script, mimetype="application/javascript")
     # A stand-in is edited while brand pages are open: a cached tag would hide the change.
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -47,7 +47,10 @@ def test_the_tag_is_served_at_the_real_tags_path_as_javascript(client):
     response = get(client, "/tag/tag.js?site=12345678")
     assert response.status_code == 200
     assert response.mimetype == "application/javascript"
-    assert response.get_data() == (STATIC / "lptag.js").read_bytes()
+    # One script for the page: the shared PKCE helpers, then the tag.
+    assert response.get_data(as_text=True) == "\n".join(
+        (STATIC / name).read_text() for name in ("pkce.js", "lptag.js")
+    )
 
 
 def test_the_tag_is_never_cached(client):
@@ -72,13 +75,14 @@ def test_the_popout_window_keeps_the_brands_response_out_of_caches_and_referers(
 
 def test_the_popout_windows_script_and_style_are_served(client):
     page = get(client, "/le_unified_window/index.html").get_data(as_text=True)
-    script = re.search(r'<script src="([^"]+)"', page)
+    scripts = re.findall(r'<script src="([^"]+)"', page)
     style = re.search(r'<link rel="stylesheet" href="([^"]+)"', page)
-    assert script and style, page
-    js = get(client, script.group(1))
+    assert len(scripts) == 2 and style, page
+    for src, name in zip(scripts, ("pkce.js", "window.js"), strict=True):  # helpers first
+        js = get(client, src)
+        assert (js.status_code, js.mimetype) == (200, "text/javascript")
+        assert js.get_data() == (STATIC / name).read_bytes()
     css = get(client, style.group(1))
-    assert (js.status_code, js.mimetype) == (200, "text/javascript")
-    assert js.get_data() == (STATIC / "window.js").read_bytes()
     assert (css.status_code, css.mimetype) == (200, "text/css")
 
 

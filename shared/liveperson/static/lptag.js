@@ -24,6 +24,8 @@
 (function () {
   "use strict";
 
+  const { randomUrlSafe, s256 } = lpStandInCrypto; // static/pkce.js
+
   // The tag runs on the brand's page but talks to the origin it was loaded from.
   const script = document.currentScript || document.querySelector('script[src*="/tag/tag.js"]');
   const scriptUrl = new URL(script ? script.src : "/tag/tag.js", location.href);
@@ -459,23 +461,6 @@
 
   // ---------------------------------------------------------------------------------------
   // Helpers
-
-  function randomUrlSafe(byteCount) {
-    const bytes = new Uint8Array(byteCount);
-    crypto.getRandomValues(bytes);
-    return base64url(bytes);
-  }
-
-  async function s256(verifier) {
-    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-    return base64url(new Uint8Array(digest));
-  }
-
-  function base64url(bytes) {
-    let binary = "";
-    for (const b of bytes) binary += String.fromCharCode(b);
-    return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  }
 
   // Text only, never HTML: reasons and ids come from the page and the brand.
   function element(tag, attributes, content) {

@@ -14,6 +14,8 @@
 (function () {
   "use strict";
 
+  const { randomUrlSafe, s256 } = lpStandInCrypto; // static/pkce.js
+
   // sessionStorage is per tab and per origin: it survives the round trip through the brand's login
   // pages, and no other tab or origin can read or plant the request this window is waiting for.
   const PENDING_KEY = "lpsi.popout.request";
@@ -262,24 +264,6 @@
   function fail(text) {
     setStatus("failed", text);
     retry.hidden = false; // a fresh, legitimate request is one click away
-  }
-
-
-  function randomUrlSafe(byteCount) {
-    const bytes = new Uint8Array(byteCount);
-    crypto.getRandomValues(bytes);
-    return base64url(bytes);
-  }
-
-  async function s256(verifier) {
-    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-    return base64url(new Uint8Array(digest));
-  }
-
-  function base64url(bytes) {
-    let binary = "";
-    for (const b of bytes) binary += String.fromCharCode(b);
-    return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   }
 
   // ---------------------------------------------------------------------------------------
