@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from backend import cli, config, db, errors, home, security_headers
+from backend import cli, config, cors, db, errors, home, security_headers
 from backend.keys import KeyRing
 from backend.liveperson import code, jwt
 from backend.login import api, csrf, page, sessions
@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     sessions.init_app(app)
     app.jinja_env.globals["csrf_token"] = csrf.token
     security_headers.init_app(app)
+    cors.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 

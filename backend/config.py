@@ -55,6 +55,9 @@ SETTINGS: tuple[Setting, ...] = (
             "`/api/liveperson/jwt` returns a nested JWE."),
     Setting("LIVEPERSON_JWE_KID", None, "The key id LivePerson published with that key."),
     Setting("LIVEPERSON_JWE_ENC", "A256GCM", "JWE content encryption: A256GCM or A128CBC-HS256."),
+    Setting("CORS_ORIGINS", "http://127.0.0.1:8001",
+            "Comma-separated origins of the brand's web pages allowed to call `/api/` with the "
+            "login cookie (the demo web client by default)."),
     Setting("PROXY_HOPS", 0,
             "Number of trusted reverse proxies in front of the app (X-Forwarded-For/-Proto)."),
 )
