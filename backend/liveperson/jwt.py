@@ -11,9 +11,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from backend.db import get_db
-from backend.liveperson.client import liveperson_client, request_body
+from backend.liveperson.client import as_liveperson_receives_it, liveperson_client, request_body
 from backend.models.base import utcnow
-from backend.protocol import id_token, nested_jwe
+from backend.protocol import id_token
 from backend.protocol.claims import SUPPORTED_SCOPES
 from backend.protocol.errors import OAuthError
 
@@ -38,8 +38,6 @@ def jwt() -> ResponseReturnValue:
         now=utcnow(),
         lifetime=config["ID_TOKEN_LIFETIME"],
     )
-    token = id_token.sign(claims, current_app.extensions["keyring"].signing_key(get_db()))
-    encryption_key = current_app.extensions["liveperson_jwe_key"]
-    if encryption_key is not None:
-        token = nested_jwe.encrypt(token, encryption_key, config["LIVEPERSON_JWE_ENC"])
+    signed = id_token.sign(claims, current_app.extensions["keyring"].signing_key(get_db()))
+    token = as_liveperson_receives_it(signed, client.client_id)
     return jsonify(id_token=token, expires_in=config["ID_TOKEN_LIFETIME"])

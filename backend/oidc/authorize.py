@@ -18,6 +18,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.datastructures import MultiDict
 
 from backend.db import get_db
+from backend.liveperson.client import as_liveperson_receives_it
 from backend.login.sessions import Login
 from backend.models.base import utcnow
 from backend.protocol import code_grant, id_token
@@ -109,4 +110,5 @@ def _respond(auth: AuthorizationRequest, login: Login) -> str:
         lifetime=config["ID_TOKEN_LIFETIME"],
         nonce=auth.nonce,
     )
-    return auth.respond(id_token=id_token.sign(claims, current_app.extensions["keyring"].signing_key(db)))
+    signed = id_token.sign(claims, current_app.extensions["keyring"].signing_key(db))
+    return auth.respond(id_token=as_liveperson_receives_it(signed, auth.client.client_id))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -195,3 +196,22 @@ def test_invalid_jwe_enc_stops_the_start(tmp_path, liveperson_key, enc):
     message = str(stopped.value.code)
     assert "BACKEND_LIVEPERSON_JWE_ENC" in message
     assert all(name in message for name in ENCRYPTIONS)
+
+
+def test_popout_implicit_flow_is_encrypted_too(tmp_path, liveperson_key):
+    """The pop-out window gets its id_token from the authorization endpoint: with LivePerson's
+    key configured it must be the same nested JWE, or LivePerson refuses it (1004)."""
+    app = make_app(tmp_path, LIVEPERSON_JWE_PUBLIC_KEY=public_pem(liveperson_key))
+    client = app.test_client()
+    login(client)
+    response = client.get("/oauth2/v3/authorize", query_string={
+        "response_type": "id_token", "client_id": CLIENT_ID, "scope": "openid", "state": "s",
+        "redirect_uri": "http://127.0.0.1:8002/le_unified_window/index.html"})
+    fragment = dict(parse_qsl(urlsplit(response.headers["Location"]).fragment))
+    assert fragment["state"] == "s"
+    assert fragment["id_token"].count(".") == 4
+    private = RSAKey.import_key(liveperson_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    signed = jwe.decrypt_compact(fragment["id_token"], private,
+                                 algorithms=["RSA-OAEP-256", "A256GCM"]).plaintext.decode()
+    assert verify_id_token(client, signed)["aud"] == CLIENT_ID

@@ -1,5 +1,6 @@
-"""Real processes on loopback for the tests: the brand backend under gunicorn, and the
-LivePerson stand-in. Each starts in a temporary folder on a free port and is stopped after."""
+"""Real processes on loopback for the tests: the brand backend under gunicorn, the
+LivePerson stand-in, and the brand's website. Each starts in a temporary folder on a free port
+and is stopped after."""
 
 from __future__ import annotations
 
@@ -85,9 +86,11 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def backend(folder: Path, workers: int = 2, **settings: str) -> Iterator[LiveServer]:
+def backend(folder: Path, workers: int = 2, liveperson_url: str | None = None,
+            **settings: str) -> Iterator[LiveServer]:
     """`init-db`, `seed-demo`, then `gunicorn -c gunicorn.conf.py 'backend:create_app()'`.
-    `settings` are BACKEND_* values without the prefix, e.g. ID_TOKEN_LIFETIME="5"."""
+    `settings` are BACKEND_* values without the prefix, e.g. ID_TOKEN_LIFETIME="5".
+    `liveperson_url` goes to seed-demo: that stand-in's pop-out window becomes a redirect URI."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = _environment(("BACKEND_",), **{
@@ -99,8 +102,9 @@ def backend(folder: Path, workers: int = 2, **settings: str) -> Iterator[LiveSer
         "BACKEND_WORKERS": str(workers),
         **{f"BACKEND_{name}": value for name, value in settings.items()},
     })
-    for command in ("init-db", "seed-demo"):
-        result = subprocess.run([sys.executable, "-m", "flask", "--app", "backend", command],
+    seed = ["seed-demo", *(["--liveperson-url", liveperson_url] if liveperson_url else [])]
+    for command in (["init-db"], seed):
+        result = subprocess.run([sys.executable, "-m", "flask", "--app", "backend", *command],
                                 cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
                                 check=False)
         if result.returncode != 0:
@@ -112,13 +116,28 @@ def backend(folder: Path, workers: int = 2, **settings: str) -> Iterator[LiveSer
 
 @contextmanager
 def standin(folder: Path, issuer: str, *options: str, client_id: str = "liveperson-demo",
-            client_secret: str = "demo-client-secret") -> Iterator[LiveServer]:
-    """`python -m shared.liveperson` for the brand at `issuer`; `options` are extra flags."""
-    port = free_port()
+            client_secret: str = "demo-client-secret", port: int | None = None) -> Iterator[LiveServer]:
+    """`python -m shared.liveperson` for the brand at `issuer`; `options` are extra flags.
+    `port` lets a test register the stand-in's window URL with the backend before it starts."""
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "shared.liveperson", "--host", "127.0.0.1", "--port", str(port),
                "--issuer", issuer, "--client-id", client_id, "--client-secret", client_secret,
                "--jwe-key-file", str(folder / "jwe-key.pem"), *options]
     env = _environment(("LIVEPERSON_",))
     with _serve(command, env, url, "/api/conversations", folder / "standin.log") as server:
+        yield server
+
+
+@contextmanager
+def web_client(folder: Path, backend_url: str, liveperson_url: str, *options: str,
+               port: int | None = None) -> Iterator[LiveServer]:
+    """`python -m web_client`, the brand's website; `options` are extra flags. Its origin must be in
+    the backend's CORS_ORIGINS, so a test picks `port` before starting the backend."""
+    port = port or free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "web_client", "--host", "127.0.0.1", "--port", str(port),
+               "--backend-url", backend_url, "--liveperson-url", liveperson_url, *options]
+    env = _environment(("WEB_CLIENT_",))
+    with _serve(command, env, url, "/healthz", folder / f"web_client-{port}.log") as server:
         yield server
