@@ -8,19 +8,28 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 
 from backend.config import SETTINGS
 from backend.db import create_schema, get_db
 from backend.keys import public_key_spki_base64
 from backend.login.passwords import MIN_LENGTH, hash_password
-from backend.models import Client, SigningKey, User
+from backend.models import (
+    AccessToken,
+    AuthorizationCode,
+    Client,
+    LoginFailure,
+    LoginSession,
+    SigningKey,
+    User,
+)
 from backend.models.base import digest, utcnow
 from backend.oidc.discovery import endpoint_urls
 from backend.protocol.claims import validate_lp_sdes
@@ -53,7 +62,7 @@ DEMO_CLIENT_SECRET = "demo-client-secret"  # noqa: S105 (a demo value, printed o
 
 def init_app(app: Flask) -> None:
     for command in (init_db, create_user, create_client, rotate_keys, liveperson_config,
-                    seed_demo, settings):
+                    seed_demo, settings, purge_expired):
         app.cli.add_command(command)
 
 
@@ -159,6 +168,30 @@ def seed_demo(liveperson_url: str) -> None:
                     pkce_required=False, allow_plain_pkce=False)
     click.echo(f"Demo user:   {DEMO_USER['email']} / {DEMO_USER['password']}")
     click.echo(f"Demo client: {client_id} / {DEMO_CLIENT_SECRET}")
+
+
+@click.command("purge-expired")
+@with_appcontext
+def purge_expired() -> None:
+    """Delete what can no longer be used; run it from cron. A consumed code is kept until every
+    token issued from it has expired, so its reuse is still recognised (and revokes) until then."""
+    config = current_app.config
+    now = utcnow()
+    db = get_db()
+    removed = {
+        "authorization codes": db.execute(delete(AuthorizationCode).where(
+            AuthorizationCode.expires_at < now - timedelta(seconds=config["ACCESS_TOKEN_LIFETIME"])
+        )).rowcount,
+        "access tokens": db.execute(delete(AccessToken).where(AccessToken.expires_at < now)).rowcount,
+        "login sessions": db.execute(delete(LoginSession).where(
+            or_(LoginSession.expires_at < now, LoginSession.revoked_at.is_not(None))
+        )).rowcount,
+        "failed logins": db.execute(delete(LoginFailure).where(
+            LoginFailure.at < now - timedelta(seconds=config["LOGIN_WINDOW"])
+        )).rowcount,
+    }
+    db.commit()
+    click.echo(", ".join(f"{count} {what}" for what, count in removed.items()) + " deleted.")
 
 
 @click.command("settings")
