@@ -9,12 +9,15 @@ import pytest
 
 from tests.support import servers
 
+# The settings prefixes of the backend, the stand-in and the web client.
+SETTINGS_PREFIXES = ("BACKEND_", "LIVEPERSON_", "WEB_CLIENT_")
+
 
 @pytest.fixture(autouse=True)
-def _no_backend_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A developer's BACKEND_* variables must not change what the tests see."""
+def _no_developer_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's own settings in the environment must not change what the tests see."""
     for name in list(os.environ):
-        if name.startswith("BACKEND_"):
+        if name.startswith(SETTINGS_PREFIXES):
             monkeypatch.delenv(name)
 
 

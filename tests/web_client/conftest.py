@@ -90,14 +90,6 @@ def brand_stack(folder: Path, standin_flags: dict[str, list[str]], popout: str,
         yield backend, brands
 
 
-@pytest.fixture(autouse=True)
-def _no_web_client_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A developer's WEB_CLIENT_* variables must not change what the tests see."""
-    for name in list(os.environ):
-        if name.startswith("WEB_CLIENT_"):
-            monkeypatch.delenv(name)
-
-
 @pytest.fixture(scope="package")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     custom = ["--js-method", "getBrandCode", "--js-context", "brandApp.chat"]
