@@ -57,6 +57,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--jwks-uri", default=_env("JWKS_URI"), help="default: from discovery")
     p.add_argument("--token-endpoint", default=_env("TOKEN_ENDPOINT"), help="default: from discovery")
+    p.add_argument(
+        "--authorization-endpoint",
+        default=_env("AUTHORIZATION_ENDPOINT"),
+        help="the pop-out window's target; default: from discovery (set it with --token-endpoint)",
+    )
+    p.add_argument("--userinfo-endpoint", default=_env("USERINFO_ENDPOINT"), help="default: from discovery")
     p.add_argument("--pkce", action="store_true", default=_flag("PKCE"))
     p.add_argument(
         "--jwe",
@@ -94,6 +100,8 @@ def from_arguments(argv: list[str] | None = None) -> tuple[argparse.Namespace, S
         userinfo=args.userinfo,
         token_endpoint=args.token_endpoint,
         jwks_uri=args.jwks_uri,
+        authorization_endpoint=args.authorization_endpoint,
+        userinfo_endpoint=args.userinfo_endpoint,
     )
     return args, StandInSettings(
         validation=validation,

@@ -41,6 +41,8 @@ class Settings:
     userinfo: bool = False
     token_endpoint: str | None = None  # default: from discovery
     jwks_uri: str | None = None  # default: from discovery
+    authorization_endpoint: str | None = None  # default: from discovery (the pop-out window's)
+    userinfo_endpoint: str | None = None  # default: from discovery
 
     def __post_init__(self) -> None:
         if self.auth_method not in AUTH_METHODS:
@@ -163,14 +165,16 @@ class Authenticator:
 
     def _discover(self, exchange: Exchange) -> BrandEndpoints:
         if self._endpoints is None:
-            with exchange.step("discovery", f"Discovery document of {self.settings.issuer} read."):
-                if self.settings.token_endpoint:
-                    self._endpoints = BrandEndpoints(
-                        issuer=self.settings.issuer,
-                        token_endpoint=self.settings.token_endpoint,
-                        jwks_uri=self.settings.jwks_uri,
-                    )
-                else:
+            if self.settings.token_endpoint:  # configured by hand: nothing to discover
+                self._endpoints = BrandEndpoints(
+                    issuer=self.settings.issuer,
+                    token_endpoint=self.settings.token_endpoint,
+                    jwks_uri=self.settings.jwks_uri,
+                    authorization_endpoint=self.settings.authorization_endpoint,
+                    userinfo_endpoint=self.settings.userinfo_endpoint,
+                )
+            else:
+                with exchange.step("discovery", f"Discovery document of {self.settings.issuer} read."):
                     self._endpoints, _ = discover(self.settings.issuer, self.settings.timeout)
         return self._endpoints
 

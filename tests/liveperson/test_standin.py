@@ -187,3 +187,28 @@ def test_implicit_flow_with_jwe(tmp_path: Path, enc: str):
             f"{lp.url}/api/account/{ACCOUNT}/authenticate", timeout=TIMEOUT, json={"jwt": "e30.e30.c2ln"}
         ).json()
         assert plain["code"] == "1004"
+
+
+def test_endpoints_given_by_hand_skip_discovery(live_backend, tmp_path):
+    """A brand without a discovery document: every endpoint is configured, the pop-out included."""
+    url = live_backend.url
+    with servers.standin(
+        tmp_path,
+        url,
+        "--token-endpoint",
+        f"{url}/oauth2/v3/token",
+        "--jwks-uri",
+        f"{url}/oauth2/v3/certs",
+        "--authorization-endpoint",
+        f"{url}/oauth2/v3/authorize",
+        "--userinfo-endpoint",
+        f"{url}/oauth2/v3/userinfo",
+        "--userinfo",
+    ) as lp:
+        issued = code_for(live_backend, app_login(live_backend))
+        assert authenticate(lp, authCode=issued["code"], redirect_uri=issued["redirect_uri"]).ok
+        checks = requests.get(f"{lp.url}/api/exchanges", timeout=TIMEOUT).json()["exchanges"][0]["checks"]
+        assert [c["id"] for c in checks if c["status"] == "pass"][-1] == "userinfo"
+        assert "discovery" not in {c["id"] for c in checks}
+        config = requests.get(f"{lp.url}/api/config", timeout=TIMEOUT).json()
+        assert config["authorization_endpoint"] == f"{url}/oauth2/v3/authorize"
