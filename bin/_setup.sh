@@ -5,14 +5,15 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 VENV="$ROOT/.venv"
 
-# install_system_package DEBIAN_NAME [HOMEBREW_NAME]: apt-get (root or sudo) or brew.
+# install_system_package "DEBIAN_NAMES" [HOMEBREW_NAME]: apt-get (root or sudo) or brew.
 install_system_package() {
   echo "Installing system package ${1} ..."
   if command -v apt-get >/dev/null 2>&1; then
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$1" >/dev/null
+    # shellcheck disable=SC2086 # $1 may name several packages
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $1 >/dev/null
   elif command -v brew >/dev/null 2>&1; then
     brew install "${2:-$1}"
   else

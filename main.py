@@ -1,0 +1,3 @@
+from mobile_client.__main__ import main
+
+main()

@@ -1,0 +1,127 @@
+"""The brand backend's app API, as the mobile app calls it (plain Python, no Kivy).
+
+- `POST /api/session` {email, password} -> {session_token, user}: log in.
+- `DELETE /api/session` (Bearer): log out, the token stops working.
+- `GET /api/me` (Bearer): who the token belongs to (checks a remembered session).
+- `POST /api/liveperson/code` (Bearer) -> {code, redirect_uri, expires_in}: for the code flow.
+- `POST /api/liveperson/jwt` (Bearer) -> {id_token, expires_in}: for the implicit flow.
+
+Every call is blocking and has a timeout: call it from a worker thread (`background.py`).
+Every failure is a `BackendError` whose message can be shown to the user as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+
+class BackendError(Exception):
+    """`status`: the HTTP status the backend answered with, or None if it was not reached."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+    @property
+    def session_expired(self) -> bool:
+        return self.status == 401
+
+
+@dataclass(frozen=True)
+class Login:
+    session_token: str
+    user: dict[str, Any]
+
+
+class BackendApi:
+    def __init__(self, base_url: str, timeout: float = 15) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+
+    def log_in(self, email: str, password: str) -> Login:
+        if not email.strip() or not password:
+            raise BackendError("Enter your email and your password.")
+        body = self._call("POST", "/api/session", json={"email": email.strip(), "password": password})
+        token, user = body.get("session_token"), body.get("user")
+        if not isinstance(token, str) or not isinstance(user, dict):
+            raise BackendError(f"The backend at {self.base_url} answered without a session token.")
+        return Login(token, user)
+
+    def log_out(self, session_token: str) -> None:
+        self._call("DELETE", "/api/session", session_token)
+
+    def me(self, session_token: str) -> dict[str, Any]:
+        return self._call("GET", "/api/me", session_token)
+
+    def liveperson_code(self, session_token: str, code_challenge: str | None = None) -> dict[str, Any]:
+        """With PKCE, only the S256 challenge goes to the backend; the verifier stays in the app."""
+        pkce = (
+            None
+            if code_challenge is None
+            else {"code_challenge": code_challenge, "code_challenge_method": "S256"}
+        )
+        body = self._call("POST", "/api/liveperson/code", session_token, json=pkce)
+        if not isinstance(body.get("code"), str) or not isinstance(body.get("redirect_uri"), str):
+            raise BackendError("The backend's answer has no code and redirect_uri.")
+        return body
+
+    def liveperson_jwt(self, session_token: str) -> dict[str, Any]:
+        body = self._call("POST", "/api/liveperson/jwt", session_token)
+        if not isinstance(body.get("id_token"), str):
+            raise BackendError("The backend's answer has no id_token.")
+        return body
+
+    def _call(
+        self, method: str, path: str, session_token: str | None = None, json: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        url = self.base_url + path
+        headers = {"Accept": "application/json"}
+        if session_token is not None:
+            headers["Authorization"] = f"Bearer {session_token}"
+        try:
+            response = requests.request(method, url, json=json, headers=headers, timeout=self.timeout)
+        except requests.ConnectionError as error:
+            raise BackendError(f"Cannot reach the backend at {self.base_url} ({_cause(error)}).") from error
+        except requests.Timeout as error:
+            raise BackendError(
+                f"The backend at {self.base_url} did not answer within {self.timeout:g} s."
+            ) from error
+        except requests.RequestException as error:
+            raise BackendError(f"The request to {url} failed: {error}") from error
+        if response.status_code == 204:
+            return {}
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise BackendError(
+                f"The backend answered HTTP {response.status_code} without JSON (is {self.base_url} "
+                "the brand's backend?).",
+                response.status_code,
+            )
+        if response.status_code >= 400:
+            raise BackendError(_describe(response.status_code, body, session_token), response.status_code)
+        return body
+
+
+def _describe(status: int, body: dict[str, Any], session_token: str | None) -> str:
+    description = body.get("error_description") or body.get("error") or f"HTTP {status}"
+    if status == 401 and session_token is not None:
+        return "Your session has expired. Log in again."
+    if status == 429:
+        return f"{description} (too many attempts)"
+    return str(description)
+
+
+def _cause(error: requests.ConnectionError) -> str:
+    """The innermost reason ("Connection refused") rather than urllib3's whole chain."""
+    reason: BaseException = error
+    while (inner := reason.__cause__ or reason.__context__) is not None:
+        reason = inner
+    text = str(reason) or type(reason).__name__
+    return text.split("] ", 1)[-1] if text.startswith("[Errno") else text

@@ -1,0 +1,42 @@
+"""What the tests check on the other side: the backend's view of a session, the stand-in's
+conversations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from mobile_client.session_store import ENTRY, SERVICE
+from tests.support.servers import LiveServer
+
+TIMEOUT = 15
+STORED = (SERVICE, ENTRY)  # the secret store entry of the session token
+
+
+def customer_id(backend: LiveServer, email: str = "demo@example.com") -> str:
+    response = requests.post(
+        f"{backend.url}/api/session", json={"email": email, "password": "demo-password"}, timeout=TIMEOUT
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["user"]["sub"]
+
+
+def session_status(backend: LiveServer, token: str) -> int:
+    response = requests.get(
+        f"{backend.url}/api/me", headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT
+    )
+    return response.status_code
+
+
+def conversations(standin: LiveServer) -> list[dict[str, Any]]:
+    response = requests.get(f"{standin.url}/api/conversations", timeout=TIMEOUT)
+    assert response.status_code == 200, response.text
+    return response.json()["conversations"]
+
+
+def exchanges(standin: LiveServer) -> list[dict[str, Any]]:
+    """Every authentication attempt the stand-in saw, with its checks."""
+    response = requests.get(f"{standin.url}/api/exchanges", timeout=TIMEOUT)
+    assert response.status_code == 200, response.text
+    return response.json()["exchanges"]
