@@ -17,6 +17,8 @@ from typing import Any
 
 import requests
 
+from shared.messaging_sdk.api import connection_failure
+
 
 class BackendError(Exception):
     """`status`: the HTTP status the backend answered with, or None if it was not reached."""
@@ -85,7 +87,8 @@ class BackendApi:
         try:
             response = requests.request(method, url, json=json, headers=headers, timeout=self.timeout)
         except requests.ConnectionError as error:
-            raise BackendError(f"Cannot reach the backend at {self.base_url} ({_cause(error)}).") from error
+            reason = connection_failure(error)
+            raise BackendError(f"Cannot reach the backend at {self.base_url} ({reason}).") from error
         except requests.Timeout as error:
             raise BackendError(
                 f"The backend at {self.base_url} did not answer within {self.timeout:g} s."
@@ -116,12 +119,3 @@ def _describe(status: int, body: dict[str, Any], session_token: str | None) -> s
     if status == 429:
         return f"{description} (too many attempts)"
     return str(description)
-
-
-def _cause(error: requests.ConnectionError) -> str:
-    """The innermost reason ("Connection refused") rather than urllib3's whole chain."""
-    reason: BaseException = error
-    while (inner := reason.__cause__ or reason.__context__) is not None:
-        reason = inner
-    text = str(reason) or type(reason).__name__
-    return text.split("] ", 1)[-1] if text.startswith("[Errno") else text

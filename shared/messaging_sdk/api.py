@@ -39,7 +39,7 @@ def authenticate(
     try:
         response = requests.post(url, json=request_body(params), timeout=timeout)
     except requests.ConnectionError as error:
-        reason = f"could not connect to LivePerson at {liveperson_url} ({_cause(error)})"
+        reason = f"could not connect to LivePerson at {liveperson_url} ({connection_failure(error)})"
         raise AuthenticationError(None, "Connection failed", reason) from error
     except requests.Timeout as error:
         raise AuthenticationError(
@@ -55,8 +55,9 @@ def authenticate(
     return _conversation(body, response)
 
 
-def _cause(error: requests.ConnectionError) -> str:
-    """The innermost reason ("Connection refused"), not urllib3's whole chain."""
+def connection_failure(error: requests.ConnectionError) -> str:
+    """The innermost reason ("Connection refused"), not urllib3's whole chain; the brand app
+    reports its own backend's connection failures the same way."""
     reason: BaseException = error
     while (inner := reason.__cause__ or reason.__context__) is not None:
         reason = inner
