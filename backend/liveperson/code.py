@@ -53,5 +53,4 @@ def code() -> ResponseReturnValue:
         code_challenge=challenge or None,
         code_challenge_method=method,
     )
-    response = jsonify(code=issued, redirect_uri=redirect_uri, expires_in=lifetime)
-    return response
+    return jsonify(code=issued, redirect_uri=redirect_uri, expires_in=lifetime)
