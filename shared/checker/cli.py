@@ -1,5 +1,5 @@
 """`liveperson-check ISSUER_URL --client-id ID --client-secret S [--redirect-uri URI]
-(--code CODE | --email E --password P) [--json] [--timeout SECONDS]`
+(--code=CODE | --email E --password P) [--json] [--timeout SECONDS]`
 
 Prints one line per check (`check-id  PASS|WARN|FAIL  reason`), or with `--json` the document
 `{"passed": bool, "checks": [{"id", "status", "reason"}]}`. Exit status 1 when a check fails,
@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument(
         "--code",
-        help="one authorization code obtained by hand (checks that need a fresh code are then skipped)",
+        help="one authorization code obtained by hand, written --code=CODE since a code may begin with '-'"
+        " (checks that need a fresh code are then skipped)",
     )
     source.add_argument(
         "--email",

@@ -114,7 +114,7 @@ def test_with_a_hand_made_code_the_fresh_code_checks_are_skipped(live_backend):
         f"{live_backend.url}/api/liveperson/code", json={}, headers=headers, timeout=TIMEOUT
     ).json()
     result = run_script(
-        *demo_arguments(live_backend), "--code", issued["code"], "--redirect-uri", issued["redirect_uri"]
+        *demo_arguments(live_backend), f"--code={issued['code']}", "--redirect-uri", issued["redirect_uri"]
     )
     assert result.returncode == 0, result.stdout + result.stderr
     document = json.loads(result.stdout)
@@ -240,3 +240,10 @@ def test_usage_errors_exit_with_status_2(arguments, capsys):
         cli.main(["https://brand.example", "--client-id", "i", "--client-secret", "s", *arguments])
     assert exited.value.code == 2
     assert "usage: liveperson-check" in capsys.readouterr().err
+
+
+def test_a_code_beginning_with_a_dash_is_accepted_after_an_equals_sign():
+    target, _ = cli.parse_target(
+        ["https://brand.example", "--client-id", "i", "--client-secret", "s", "--code=-x1"]
+    )
+    assert target.code == "-x1"
