@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +28,7 @@ STOP_TIMEOUT = 10
 class LiveServer:
     url: str
     log: Path
+    pid: int  # leads the process group: `os.killpg(pid, ...)` reaches a server and its workers
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -51,7 +52,7 @@ def _serve(command: list[str], env: dict[str, str], url: str, ready_path: str,
     with log.open("wb") as sink:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink,
                                    stderr=subprocess.STDOUT, start_new_session=True)
-    server = LiveServer(url, log)
+    server = LiveServer(url, log, process.pid)
     try:
         deadline = time.monotonic() + START_DEADLINE
         while True:
@@ -87,10 +88,11 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def backend(folder: Path, workers: int = 2, liveperson_url: str | None = None,
-            **settings: str) -> Iterator[LiveServer]:
+            gunicorn_options: Sequence[str] = (), **settings: str) -> Iterator[LiveServer]:
     """`init-db`, `seed-demo`, then `gunicorn -c gunicorn.conf.py 'backend:create_app()'`.
     `settings` are BACKEND_* values without the prefix, e.g. ID_TOKEN_LIFETIME="5".
-    `liveperson_url` goes to seed-demo: that stand-in's pop-out window becomes a redirect URI."""
+    `liveperson_url` goes to seed-demo: that stand-in's pop-out window becomes a redirect URI.
+    `gunicorn_options` are extra command-line options, e.g. ("--worker-class", "gthread")."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = _environment(("BACKEND_",), **{
@@ -109,7 +111,7 @@ def backend(folder: Path, workers: int = 2, liveperson_url: str | None = None,
                                 check=False)
         if result.returncode != 0:
             raise RuntimeError(f"{command} failed:\n{result.stdout}\n{result.stderr}")
-    command = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "backend:create_app()"]
+    command = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", *gunicorn_options, "backend:create_app()"]
     with _serve(command, env, url, "/.well-known/openid-configuration", folder / "gunicorn.log") as server:
         yield server
 
