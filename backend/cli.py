@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,14 +17,14 @@ from urllib.parse import urlsplit
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, text
 
+from backend import migrations
 from backend.config import SETTINGS
-from backend.db import create_schema, get_db
+from backend.db import get_db
 from backend.keys import public_key_spki_base64
 from backend.login.passwords import MIN_LENGTH, hash_password
 from backend.models import (
-    AccessToken,
     AuthorizationCode,
     Client,
     LoginFailure,
@@ -62,20 +64,57 @@ DEMO_CLIENT_SECRET = "demo-client-secret"  # noqa: S105 (a demo value, printed o
 
 def init_app(app: Flask) -> None:
     for command in (init_db, create_user, create_client, rotate_keys, liveperson_config,
-                    seed_demo, settings, purge_expired):
+                    seed_demo, settings, purge_expired, new_migration):
         app.cli.add_command(command)
+
+
+# Any fixed number: the PostgreSQL advisory lock that init-db and seed-demo hold.
+_SETUP_LOCK = 7_203_311
+
+
+@contextmanager
+def _one_replica_at_a_time() -> Iterator[None]:
+    """Replicas started together on one PostgreSQL run init-db and seed-demo one after
+    another; otherwise two would create the same tables, the same demo user, two first keys."""
+    engine = current_app.extensions["db_engine"]
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _SETUP_LOCK})
+        connection.commit()
+        try:
+            yield
+        finally:
+            # A session-level lock outlives transactions: released explicitly.
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _SETUP_LOCK})
+            connection.commit()
 
 
 @click.command("init-db")
 @with_appcontext
+@_one_replica_at_a_time()
 def init_db() -> None:
-    """Create missing tables and the first signing key. Safe to run again."""
-    create_schema()
+    """Apply the schema migrations and create the first signing key. Safe to run again."""
     db = get_db()
+    try:
+        with current_app.extensions["db_engine"].begin() as connection:
+            migrations.upgrade(connection)
+    except migrations.UnversionedDatabase as error:
+        raise click.ClickException(str(error)) from None
     if db.scalar(select(SigningKey.kid).limit(1)) is None:
         key = current_app.extensions["keyring"].add_key(db)
         click.echo(f"Generated signing key {key.kid}.")
     click.echo("Database ready.")
+
+
+@click.command("new-migration")
+@with_appcontext
+@click.argument("message")
+def new_migration(message: str) -> None:
+    """Draft the next schema migration from the models (review it before committing)."""
+    with current_app.extensions["db_engine"].begin() as connection:
+        migrations.draft(connection, message)
 
 
 @click.command("create-user")
@@ -153,6 +192,7 @@ def liveperson_config() -> None:
 
 @click.command("seed-demo")
 @with_appcontext
+@_one_replica_at_a_time()
 @click.option("--liveperson-url", default="http://127.0.0.1:8002",
               help="The local LivePerson stand-in, whose pop-out window is a redirect URI.")
 def seed_demo(liveperson_url: str) -> None:
@@ -173,16 +213,17 @@ def seed_demo(liveperson_url: str) -> None:
 @click.command("purge-expired")
 @with_appcontext
 def purge_expired() -> None:
-    """Delete what can no longer be used; run it from cron. A consumed code is kept until every
+    """Delete what can no longer be used; run it from cron. A consumed code is kept until the
     token issued from it has expired, so its reuse is still recognised (and revokes) until then."""
     config = current_app.config
     now = utcnow()
     db = get_db()
     removed = {
         "authorization codes": db.execute(delete(AuthorizationCode).where(
-            AuthorizationCode.expires_at < now - timedelta(seconds=config["ACCESS_TOKEN_LIFETIME"])
+            AuthorizationCode.expires_at < now,
+            or_(AuthorizationCode.access_token_expires_at.is_(None),
+                AuthorizationCode.access_token_expires_at < now),
         )).rowcount,
-        "access tokens": db.execute(delete(AccessToken).where(AccessToken.expires_at < now)).rowcount,
         "login sessions": db.execute(delete(LoginSession).where(
             or_(LoginSession.expires_at < now, LoginSession.revoked_at.is_not(None))
         )).rowcount,

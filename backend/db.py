@@ -8,8 +8,6 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.models import Base
-
 
 def make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
@@ -31,6 +29,9 @@ def make_engine(url: str) -> Engine:
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
+    # For single statements that are their own transaction (the code exchange): the same pool,
+    # without BEGIN and COMMIT round trips.
+    app.extensions["db_autocommit"] = engine.execution_options(isolation_level="AUTOCOMMIT")
     app.extensions["db_sessions"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_db)
 
@@ -46,8 +47,3 @@ def _close_db(_exc: BaseException | None) -> None:
     db: Session | None = g.pop("db", None)
     if db is not None:
         db.close()
-
-
-def create_schema() -> None:
-    """Create missing tables; existing tables and rows are left alone."""
-    Base.metadata.create_all(get_db().get_bind())

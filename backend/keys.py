@@ -112,11 +112,13 @@ class KeyRing:
     def add_key(self, db: Session) -> SigningKey:
         """Generate an RSA-2048 key. The first key signs at once; a rotated key is published
         now and signs after one refresh interval, once every process has published it."""
-        now = utcnow()
         has_keys = db.scalar(select(SigningKey.kid).limit(1)) is not None
         kid = secrets.token_urlsafe(12)
         key = RSAKey.generate_key(2048, {"kid": kid, "use": "sig", "alg": "RS256"}, private=True)
         pem = key.as_pem(private=True)
+        # Taken after the slow generation: a JWKS served meanwhile lacks the key, and may be
+        # cached for a whole interval from then.
+        now = utcnow()
         row = SigningKey(
             kid=kid,
             public_jwk=key.as_dict(private=False),

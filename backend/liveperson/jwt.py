@@ -31,9 +31,8 @@ def jwt() -> ResponseReturnValue:
     config = current_app.config
     claims = id_token.claims(
         issuer=config["ISSUER"],
-        user=current_user.user,
+        subject=id_token.subject_claims(current_user.user, list(SUPPORTED_SCOPES)),
         client_id=client.client_id,
-        scopes=list(SUPPORTED_SCOPES),
         auth_time=current_user.auth_time,
         now=utcnow(),
         lifetime=config["ID_TOKEN_LIFETIME"],

@@ -1,6 +1,5 @@
 """What the backend stores: one module per stored artifact."""
 
-from backend.models.access_token import AccessToken
 from backend.models.authorization_code import AuthorizationCode
 from backend.models.base import Base
 from backend.models.client import Client
@@ -10,7 +9,6 @@ from backend.models.signing_key import SigningKey
 from backend.models.user import User
 
 __all__ = [
-    "AccessToken",
     "AuthorizationCode",
     "Base",
     "Client",

@@ -102,9 +102,8 @@ def _respond(auth: AuthorizationRequest, login: Login) -> str:
         return auth.respond(code=code)
     claims = id_token.claims(
         issuer=config["ISSUER"],
-        user=login.user,
+        subject=id_token.subject_claims(login.user, auth.scopes),
         client_id=auth.client.client_id,
-        scopes=auth.scopes,
         auth_time=login.auth_time,
         now=utcnow(),
         lifetime=config["ID_TOKEN_LIFETIME"],

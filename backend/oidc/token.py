@@ -42,21 +42,21 @@ def _exchange() -> dict[str, object]:
     if request.mimetype != "application/x-www-form-urlencoded":
         raise invalid_request("Send the token request as application/x-www-form-urlencoded.")
     form = single_values(request.form)
+    credentials = client_auth.credentials(request.headers.get("Authorization"), form)
     db = get_db()
-    client = client_auth.authenticate(
-        db, client_auth.credentials(request.headers.get("Authorization"), form)
-    )
     grant_type = form.get("grant_type")
-    if grant_type is None:
-        raise invalid_request("The parameter 'grant_type' is required.")
     if grant_type != "authorization_code":
+        client_auth.authenticate(db, credentials)  # an unknown client hears invalid_client first
+        if grant_type is None:
+            raise invalid_request("The parameter 'grant_type' is required.")
         raise OAuthError("unsupported_grant_type", "Only authorization_code is supported.")
-    config = current_app.config
+    extensions = current_app.extensions
     return code_grant.redeem(
         db,
-        client=client,
+        autocommit=extensions["db_autocommit"],
+        credentials=credentials,
         form=form,
-        issuer=config["ISSUER"],
-        keyring=current_app.extensions["keyring"],
-        lifetimes=current_app.extensions["lifetimes"],
+        issuer=current_app.config["ISSUER"],
+        keyring=extensions["keyring"],
+        lifetimes=extensions["lifetimes"],
     )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy import select
 
 from backend.db import get_db
-from backend.models import AccessToken
+from backend.models import AuthorizationCode
 from backend.models.base import digest, utcnow
 from backend.protocol.claims import user_claims
 from backend.protocol.errors import OAuthError, invalid_request, single_values
@@ -27,8 +28,11 @@ def userinfo() -> ResponseReturnValue:
     if token is None:
         # §3.1: a request without credentials gets a bare challenge, no error code.
         return _challenge(401, None, "An access token is required.")
-    record = get_db().get(AccessToken, digest(token))
-    if record is None or record.revoked_at is not None or record.expires_at <= utcnow():
+    record = get_db().scalar(
+        select(AuthorizationCode).where(AuthorizationCode.access_token_hash == digest(token))
+    )
+    if (record is None or record.access_token_revoked_at is not None
+            or record.access_token_expires_at is None or record.access_token_expires_at <= utcnow()):
         return _challenge(401, "invalid_token", "The access token is unknown, expired or revoked.")
     response = jsonify(user_claims(record.user, record.scope.split()))
     response.headers["Cache-Control"] = "no-store"

@@ -2,9 +2,11 @@
 
 Issuing (§4.1.2): 256-bit codes, stored only as a hash, bound to client, redirect URI, user,
 scope, nonce and PKCE challenge, valid for CODE_LIFETIME seconds.
-Redeeming (§4.1.3): every binding checked first (so bad input changes nothing), then one
-conditional UPDATE consumes the code; of concurrent redemptions exactly one wins. Reuse is
-answered with invalid_grant and revokes every token issued from the code (§4.1.2, §10.5).
+Redeeming (§4.1.3): one conditional UPDATE checks every binding (client and secret, redirect
+URI, expiry, PKCE, not yet used), consumes the code and stores the access token: one database
+round trip, and of concurrent redemptions exactly one matches. When it matches nothing, the
+request is refused with the reason, found by reading; nothing is changed, except that reuse
+revokes the access token issued from the code (§4.1.2, §10.5).
 """
 
 from __future__ import annotations
@@ -12,15 +14,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
-from sqlalchemy import update
+from sqlalchemy import Engine, Update, and_, bindparam, exists, or_, update
 from sqlalchemy.orm import Session
 
 from backend.keys import KeyRing
-from backend.models import AccessToken, AuthorizationCode, Client, User
-from backend.models.base import digest, new_secret, utcnow
-from backend.protocol import id_token, pkce
+from backend.models import AuthorizationCode, Client, User
+from backend.models.base import UTCDateTime, digest, new_secret, utcnow
+from backend.protocol import client_auth, id_token, pkce
+from backend.protocol.client_auth import ClientCredentials
 from backend.protocol.errors import invalid_grant, invalid_request
 
 
@@ -52,6 +55,7 @@ def issue_code(
             user_id=user.id,
             redirect_uri=redirect_uri,
             scope=" ".join(scopes),
+            claims=id_token.subject_claims(user, scopes),
             nonce=nonce,
             code_challenge=code_challenge,
             code_challenge_method=code_challenge_method,
@@ -63,82 +67,118 @@ def issue_code(
     return code
 
 
+def _consume_statement(with_verifier: bool) -> Update:
+    code = AuthorizationCode.__table__.c
+    client = Client.__table__.c
+    now = bindparam("now", type_=UTCDateTime())
+    if with_verifier:
+        proof = or_(*(
+            and_(code.code_challenge_method == method, code.code_challenge == bindparam(method))
+            for method in pkce.METHODS
+        ))
+    else:
+        proof = code.code_challenge.is_(None)
+    return (
+        update(AuthorizationCode.__table__)
+        .where(
+            code.code_hash == bindparam("code"),
+            code.client_id == bindparam("client"),
+            code.redirect_uri == bindparam("redirect"),
+            code.consumed_at.is_(None),
+            code.expires_at > now,
+            proof,
+            # Secret hashes compared in SQL: timing could reveal a hash prefix, which gives
+            # nothing towards a 256-bit preimage.
+            exists().where(
+                client.client_id == bindparam("client"),
+                client.secret_hash == bindparam("secret"),
+            ),
+        )
+        .values(
+            consumed_at=now,
+            access_token_hash=bindparam("token"),
+            access_token_expires_at=bindparam("token_expiry", type_=UTCDateTime()),
+        )
+        .returning(code.claims, code.nonce, code.auth_time)
+    )
+
+
+# Built once: SQLAlchemy caches their compiled form, so a request only binds values.
+_CONSUME = {with_verifier: _consume_statement(with_verifier) for with_verifier in (False, True)}
+
+
 def redeem(
     db: Session,
     *,
-    client: Client,
+    autocommit: Engine,
+    credentials: ClientCredentials,
     form: Mapping[str, str],
     issuer: str,
     keyring: KeyRing,
     lifetimes: Lifetimes,
 ) -> dict[str, Any]:
-    """Exchange a code for tokens; returns the §5.1 response body."""
+    """Exchange a code for tokens; returns the §5.1 response body. `autocommit` is the engine
+    in AUTOCOMMIT mode: the UPDATE is its own transaction, with no BEGIN or COMMIT to send."""
     code = form.get("code")
     redirect_uri = form.get("redirect_uri")
-    if code is None:
-        raise invalid_request("The parameter 'code' is required.")
-    if redirect_uri is None:
-        raise invalid_request("The parameter 'redirect_uri' is required (RFC 6749 §4.1.3).")
-    code_hash = digest(code)
-    grant = db.get(AuthorizationCode, code_hash)
-    # A foreign client learns nothing, and the owner's code stays usable.
-    if grant is None or grant.client_id != client.client_id:
-        raise invalid_grant("The authorization code is not valid for this client.")
+    verifier = form.get("code_verifier")
+    key = keyring.signing_key(db)  # before the code is consumed: a missing key changes nothing
     now = utcnow()
-    if grant.consumed_at is not None:
-        _revoke_tokens_from(db, code_hash, now)
-        raise invalid_grant("The authorization code was already used; its tokens are revoked.")
-    if grant.expires_at <= now:
-        raise invalid_grant("The authorization code has expired.")
-    if redirect_uri != grant.redirect_uri:
-        raise invalid_grant("redirect_uri differs from the one the code was issued for.")
-    pkce.verify(form.get("code_verifier"), grant.code_challenge, grant.code_challenge_method)
-
-    consumed = db.execute(
-        update(AuthorizationCode)
-        .where(AuthorizationCode.code_hash == code_hash, AuthorizationCode.consumed_at.is_(None))
-        .values(consumed_at=now)
-    )
-    if consumed.rowcount != 1:  # type: ignore[attr-defined]
-        db.rollback()  # a concurrent redemption won
-        _revoke_tokens_from(db, code_hash, now)
-        raise invalid_grant("The authorization code was already used; its tokens are revoked.")
-
     access_token = new_secret()
-    db.add(
-        AccessToken(
-            token_hash=digest(access_token),
-            client_id=client.client_id,
-            user_id=grant.user_id,
-            scope=grant.scope,
-            code_hash=code_hash,
-            expires_at=now + timedelta(seconds=lifetimes.access_token),
-        )
-    )
+    grant = None
+    if code is not None and redirect_uri is not None and (verifier is None or pkce.well_formed(verifier)):
+        parameters = {
+            "code": digest(code),
+            "client": credentials.client_id,
+            "secret": digest(credentials.client_secret),
+            "redirect": redirect_uri,
+            "now": now,
+            "token": digest(access_token),
+            "token_expiry": now + timedelta(seconds=lifetimes.access_token),
+        }
+        if verifier is not None:
+            parameters |= {method: pkce.challenge_of(verifier, method) for method in pkce.METHODS}
+        with autocommit.connect() as connection:
+            grant = connection.execute(_CONSUME[verifier is not None], parameters).first()
+    if grant is None:
+        _refuse(db, credentials, code, redirect_uri, verifier, now)
     claims = id_token.claims(
         issuer=issuer,
-        user=grant.user,
-        client_id=client.client_id,
-        scopes=grant.scope.split(),
+        subject=grant.claims,
+        client_id=credentials.client_id,
         auth_time=grant.auth_time,
         now=now,
         lifetime=lifetimes.id_token,
         nonce=grant.nonce,
     )
-    signed = id_token.sign(claims, keyring.signing_key(db))
-    db.commit()
     return {
         "access_token": access_token,
         "token_type": "Bearer",
         "expires_in": lifetimes.access_token,
-        "id_token": signed,
+        "id_token": id_token.sign(claims, key),
     }
 
 
-def _revoke_tokens_from(db: Session, code_hash: str, now: datetime) -> None:
-    db.execute(
-        update(AccessToken)
-        .where(AccessToken.code_hash == code_hash, AccessToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
-    db.commit()
+def _refuse(db: Session, credentials: ClientCredentials, code: str | None, redirect_uri: str | None,
+            verifier: str | None, now: datetime) -> NoReturn:
+    """Why the code was not redeemed, raised as the §5.2 error; client authentication first."""
+    client = client_auth.authenticate(db, credentials)
+    if code is None:
+        raise invalid_request("The parameter 'code' is required.")
+    if redirect_uri is None:
+        raise invalid_request("The parameter 'redirect_uri' is required (RFC 6749 §4.1.3).")
+    grant = db.get(AuthorizationCode, digest(code))
+    # A foreign client learns nothing, and the owner's code stays usable.
+    if grant is None or grant.client_id != client.client_id:
+        raise invalid_grant("The authorization code is not valid for this client.")
+    if grant.consumed_at is not None:
+        grant.access_token_revoked_at = grant.access_token_revoked_at or now
+        db.commit()
+        raise invalid_grant("The authorization code was already used; its tokens are revoked.")
+    if grant.expires_at <= now:
+        raise invalid_grant("The authorization code has expired.")
+    if redirect_uri != grant.redirect_uri:
+        raise invalid_grant("redirect_uri differs from the one the code was issued for.")
+    pkce.verify(verifier, grant.code_challenge, grant.code_challenge_method)
+    # Every binding holds on a second look: the row changed between the two reads.
+    raise invalid_grant("The authorization code could not be redeemed; ask for a new one.")

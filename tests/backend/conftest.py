@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import base64
 import sqlite3
+import tempfile
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from joserfc import jwt
 from joserfc.jwk import KeySet
-from sqlalchemy import inspect, select
+from sqlalchemy import create_engine, make_url, select, text
 
 from backend import create_app
 from backend.cli import DEMO_CLIENT_SECRET, DEMO_USER, LIVEPERSON_REDIRECT_URIS
 from backend.db import get_db
+from backend.models import Base
+from tests.support import postgres
 
 ISSUER = "https://brand.example"
 CLIENT_ID = "liveperson-demo"
@@ -33,25 +36,76 @@ POPOUT_URI = "http://127.0.0.1:8002/le_unified_window/index.html"
 # Settings that change what init-db and seed-demo write; with any other settings, a copy of
 # one database seeded per test session replaces the key generation and password hashing.
 _SEEDING_SETTINGS = {"DATABASE_URL", "SECRET_KEY", "KEY_ENCRYPTION_SECRET", "LIVEPERSON_CLIENT_ID"}
-_seeded: dict[str, Path] = {}
+
+
+class Store:
+    """Where the backend suite keeps its databases: a fresh one for each app a test makes,
+    seeded by copying a template, on SQLite (files) or PostgreSQL (one throwaway cluster)."""
+
+    def __init__(self, kind: str, folder: Path, server_url: str | None = None) -> None:
+        self.kind = kind
+        self._folder = folder
+        self._server = create_engine(server_url, isolation_level="AUTOCOMMIT") if server_url else None
+        self._apps: list[Flask] = []
+        self._databases: list[str] = []
+        self._count = 0
+        self.template: str | None = None
+
+    def new_database(self, seeded: bool) -> str:
+        """The URL of an empty database, or of a copy of the seeded template."""
+        self._count += 1
+        if self._server is None:
+            path = self._folder / f"backend-{self._count}.sqlite3"
+            if seeded:
+                with closing(sqlite3.connect(self.template)) as source, \
+                        closing(sqlite3.connect(path)) as copy:
+                    source.backup(copy)
+            return f"sqlite:///{path}"
+        name = f"test_{self._count}"
+        self._databases.append(name)
+        with self._server.connect() as connection:
+            template = f" TEMPLATE {self.template}" if seeded else ""
+            connection.execute(text(f"CREATE DATABASE {name}{template}"))
+        return self._server.url.set(database=name).render_as_string(hide_password=False)
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.dispose()
+
+    def track(self, app: Flask) -> None:
+        self._apps.append(app)
+
+    def release(self) -> None:
+        """Close the apps a test made and drop its PostgreSQL databases."""
+        for app in self._apps:
+            app.extensions["db_engine"].dispose()
+        if self._server is not None:
+            with self._server.connect() as connection:
+                for name in self._databases:
+                    if name != self.template:
+                        connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+        self._apps.clear()
+        self._databases.clear()
+
+
+_store: list[Store] = []  # the one in use: make_app is a plain function tests call directly
 
 
 def make_app(tmp_path: Path, **overrides: Any) -> Flask:
-    database = tmp_path / "backend.sqlite3"
+    store = _store[0]
+    seeded = _SEEDING_SETTINGS.isdisjoint(overrides) and store.template is not None
     settings = {
         "ISSUER": ISSUER,
-        "DATABASE_URL": f"sqlite:///{database}",
         "SECRET_KEY": "test-secret-key",
         # Rotated keys sign at once in tests; the delay itself is tested in test_keys.py.
         "KEY_REFRESH_INTERVAL": 0,
         **overrides,
     }
+    settings.setdefault("DATABASE_URL", store.new_database(seeded))
     app = create_app(settings)
     app.config["TESTING"] = True
-    if _SEEDING_SETTINGS.isdisjoint(overrides) and "template" in _seeded:
-        with closing(sqlite3.connect(_seeded["template"])) as source, \
-                closing(sqlite3.connect(database)) as copy:
-            source.backup(copy)
+    store.track(app)
+    if seeded:
         return app
     runner = app.test_cli_runner()
     for command in (["init-db"], ["seed-demo"]):
@@ -60,12 +114,45 @@ def make_app(tmp_path: Path, **overrides: Any) -> Flask:
     return app
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _seeded_template(tmp_path_factory: pytest.TempPathFactory) -> None:
-    folder = tmp_path_factory.mktemp("template")
-    app = make_app(folder)
-    app.extensions["db_engine"].dispose()
-    _seeded["template"] = folder / "backend.sqlite3"
+def another_process(app: Flask, **overrides: Any) -> Flask:
+    """The backend as a second process would run it: `app`'s database and settings."""
+    settings = {name: app.config[name] for name in ("ISSUER", "DATABASE_URL", "SECRET_KEY",
+                                                     "KEY_REFRESH_INTERVAL")}
+    other = create_app({**settings, **overrides})
+    _store[0].track(other)
+    return other
+
+
+@pytest.fixture(scope="session", autouse=True, params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Every backend test runs on SQLite and on PostgreSQL."""
+    folder = tmp_path_factory.mktemp(request.param)
+    with ExitStack() as stack:
+        server_url = None
+        if request.param == "postgresql":
+            # Not under pytest's folder: as root the cluster runs as `postgres`, which cannot
+            # enter pytest's private temporary tree.
+            cluster_folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            server_url = stack.enter_context(postgres.cluster(cluster_folder))
+        store = Store(request.param, folder, server_url)
+        _store[:] = [store]
+        store.template = make_url(make_app(folder).config["DATABASE_URL"]).database
+        store.release()
+        stack.callback(store.close)
+        yield request.param
+        _store.clear()
+
+
+@pytest.fixture(autouse=True)
+def _release_databases(database: str) -> Iterator[None]:
+    yield
+    _store[0].release()
+
+
+@pytest.fixture
+def empty_database() -> str:
+    """The URL of a database with no tables, dropped after the test."""
+    return _store[0].new_database(seeded=False)
 
 
 @pytest.fixture
@@ -124,10 +211,7 @@ def snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table: compare before and after to prove nothing changed."""
     with app.app_context():
         db = get_db()
-        tables = {}
-        for table in inspect(db.get_bind()).get_table_names():
-            from backend.models import Base
-
-            model_table = Base.metadata.tables[table]
-            tables[table] = sorted(map(tuple, db.execute(select(model_table)).all()), key=repr)
-        return tables
+        return {
+            table.name: sorted(map(tuple, db.execute(select(table)).all()), key=repr)
+            for table in Base.metadata.sorted_tables
+        }

@@ -24,6 +24,7 @@ from tests.backend.conftest import (
     CLIENT_ID,
     EMAIL,
     ISSUER,
+    another_process,
     bearer,
     login,
     redeem,
@@ -299,8 +300,7 @@ def test_liveperson_config_follows_rotation(runner, client):
 def test_liveperson_config_without_the_client(app, monkeypatch):
     """A missing LivePerson client is a one-line refusal that names the fix."""
     monkeypatch.setenv("BACKEND_LIVEPERSON_CLIENT_ID", "lp-missing")
-    other = create_app({"ISSUER": ISSUER, "DATABASE_URL": app.config["DATABASE_URL"],
-                        "SECRET_KEY": app.config["SECRET_KEY"]})
+    other = another_process(app)
     refused(other.test_cli_runner().invoke(args=["liveperson-config"]),
             "lp-missing", "create-client")
 

@@ -15,10 +15,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from joserfc import jws
 from joserfc.jwk import RSAKey
-from sqlalchemy import select, update
+from sqlalchemy import make_url, select, update
 
 import backend.keys
-from backend import create_app
 from backend.db import get_db
 from backend.models import SigningKey
 from backend.models.base import utcnow
@@ -26,6 +25,7 @@ from tests.backend.conftest import (
     CLIENT_ID,
     ISSUER,
     POPOUT_URI,
+    another_process,
     bearer,
     issue_code,
     login,
@@ -35,17 +35,6 @@ from tests.backend.conftest import (
 )
 
 JWKS = "/oauth2/v3/certs"
-
-
-def settings(tmp_path: Path, **overrides: Any) -> dict[str, Any]:
-    """The settings make_app used, for a second process on the same database."""
-    return {
-        "ISSUER": ISSUER,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'backend.sqlite3'}",
-        "SECRET_KEY": "test-secret-key",
-        "KEY_REFRESH_INTERVAL": 0,
-        **overrides,
-    }
 
 
 def kid_of(token: str) -> str:
@@ -130,16 +119,21 @@ def test_private_key_is_encrypted_at_rest(app, client):
     assert not {"d", "p", "q", "dp", "dq", "qi"} & set(row.public_jwk)
 
 
-def test_database_file_holds_no_plain_private_key(app, client, tmp_path):
+def test_database_file_holds_no_plain_private_key(app, client, database):
     """Nothing on disk (database and WAL) contains a PEM private key."""
+    if database != "sqlite":
+        pytest.skip("reads the SQLite database file")
     app_jwt(client)
-    for path in tmp_path.glob("backend.sqlite3*"):
+    database_file = Path(make_url(app.config["DATABASE_URL"]).database)
+    files = list(database_file.parent.glob(database_file.name + "*"))
+    assert files
+    for path in files:
         assert b"PRIVATE KEY" not in path.read_bytes(), path
 
 
 def test_another_secret_fails_with_a_clear_json_error(app, tmp_path):
     """A backend whose secret cannot decrypt the keys says which variable to fix, as JSON."""
-    other = create_app(settings(tmp_path, SECRET_KEY="another-secret-key")).test_client()
+    other = another_process(app, SECRET_KEY="another-secret-key").test_client()
     token = login(other)
     response = other.post("/api/liveperson/jwt", headers=bearer(token))
     assert response.status_code == 500
@@ -151,7 +145,7 @@ def test_another_secret_fails_with_a_clear_json_error(app, tmp_path):
 def test_a_failed_signature_does_not_burn_the_code(app, client, tmp_path):
     """When the token endpoint cannot sign, it answers JSON and LivePerson's code stays usable."""
     code = issue_code(client)
-    other = create_app(settings(tmp_path, SECRET_KEY="another-secret-key")).test_client()
+    other = another_process(app, SECRET_KEY="another-secret-key").test_client()
     failed = redeem(other, code)
     assert failed.status_code == 500
     assert failed.is_json
@@ -161,9 +155,9 @@ def test_a_failed_signature_does_not_burn_the_code(app, client, tmp_path):
 
 def test_key_encryption_secret_decouples_keys_from_secret_key(app, tmp_path):
     """BACKEND_KEY_ENCRYPTION_SECRET set to the old secret keeps the keys readable."""
-    other = create_app(settings(
-        tmp_path, SECRET_KEY="another-secret-key", KEY_ENCRYPTION_SECRET="test-secret-key"
-    )).test_client()
+    other = another_process(
+        app, SECRET_KEY="another-secret-key", KEY_ENCRYPTION_SECRET="test-secret-key"
+    ).test_client()
     verify_id_token(other, app_jwt(other))
 
 
@@ -224,7 +218,7 @@ def test_rotated_key_is_published_before_it_signs(tmp_path):
     assert jwks_kids(client) == {old_kid, new_kid}
     assert {kid_of(token) for token in every_kind_of_token(client)} == {old_kid}
     # A process started after the rotation publishes it too, and does not sign with it yet.
-    fresh = create_app(settings(tmp_path, KEY_REFRESH_INTERVAL=30)).test_client()
+    fresh = another_process(app, KEY_REFRESH_INTERVAL=30).test_client()
     assert jwks_kids(fresh) == {old_kid, new_kid}
     assert kid_of(app_jwt(fresh)) == old_kid
 
@@ -236,7 +230,7 @@ def test_rotated_key_is_published_before_it_signs(tmp_path):
     app.extensions["keyring"].invalidate()
     tokens = every_kind_of_token(client)
     assert {kid_of(token) for token in tokens} == {new_kid}
-    later = create_app(settings(tmp_path, KEY_REFRESH_INTERVAL=30)).test_client()
+    later = another_process(app, KEY_REFRESH_INTERVAL=30).test_client()
     assert kid_of(app_jwt(later)) == new_kid
     assert jwks_kids(later) == {old_kid, new_kid}
     for token in tokens:
@@ -267,7 +261,7 @@ def test_no_served_jwks_outlives_the_rotation_delay(tmp_path, monkeypatch):
     interval = 30
     app = make_app(tmp_path, KEY_REFRESH_INTERVAL=interval)
     clock = FakeClock(monkeypatch)
-    other = create_app(settings(tmp_path, KEY_REFRESH_INTERVAL=interval)).test_client()
+    other = another_process(app, KEY_REFRESH_INTERVAL=interval).test_client()
     assert other.get(JWKS).status_code == 200  # the other process has read the key list
     new_kid = rotate(app)
     for offset in (0, 10, interval - 1):

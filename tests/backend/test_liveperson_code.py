@@ -9,7 +9,6 @@ import secrets
 import pytest
 from sqlalchemy import update
 
-from backend import create_app
 from backend.cli import DEMO_SDES, DEMO_USER, LIVEPERSON_REDIRECT_URIS
 from backend.db import get_db
 from backend.models import Client
@@ -18,6 +17,7 @@ from tests.backend.conftest import (
     EMAIL,
     ISSUER,
     POPOUT_URI,
+    another_process,
     bearer,
     login,
     make_app,
@@ -238,11 +238,7 @@ def test_expires_in_follows_code_lifetime(tmp_path):
 def test_missing_liveperson_client_is_503_with_the_fix(app, tmp_path, monkeypatch):
     """BACKEND_LIVEPERSON_CLIENT_ID naming no client: 503 JSON saying how to fix it."""
     monkeypatch.setenv("BACKEND_LIVEPERSON_CLIENT_ID", "lp-account-123")
-    misconfigured = create_app({
-        "ISSUER": ISSUER,
-        "DATABASE_URL": app.config["DATABASE_URL"],
-        "SECRET_KEY": app.config["SECRET_KEY"],
-    }).test_client()
+    misconfigured = another_process(app).test_client()
     token = login(misconfigured)
     before = snapshot(app)
     response = ask(misconfigured, token)

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import update
 
 from backend.db import get_db
-from backend.models import AccessToken
+from backend.models import AuthorizationCode
 from backend.models.base import digest, utcnow
 from tests.backend.conftest import (
     CLIENT_ID,
@@ -64,8 +64,8 @@ def assert_invalid_token(response) -> None:
 def set_access_token(app, access_token: str, **values) -> None:
     with app.app_context():
         db = get_db()
-        db.execute(update(AccessToken)
-                   .where(AccessToken.token_hash == digest(access_token)).values(**values))
+        db.execute(update(AuthorizationCode)
+                   .where(AuthorizationCode.access_token_hash == digest(access_token)).values(**values))
         db.commit()
 
 
@@ -160,14 +160,14 @@ def test_expired_token(app, client, method):
     """An access token past expires_at -> 401 error="invalid_token"."""
     access_token = tokens(client)["access_token"]
     assert getattr(client, method)(USERINFO, headers=bearer(access_token)).status_code == 200
-    set_access_token(app, access_token, expires_at=utcnow() - timedelta(seconds=1))
+    set_access_token(app, access_token, access_token_expires_at=utcnow() - timedelta(seconds=1))
     assert_invalid_token(getattr(client, method)(USERINFO, headers=bearer(access_token)))
 
 
 def test_expired_token_in_body(app, client):
     """The body form of the token is checked the same way."""
     access_token = tokens(client)["access_token"]
-    set_access_token(app, access_token, expires_at=utcnow() - timedelta(seconds=1))
+    set_access_token(app, access_token, access_token_expires_at=utcnow() - timedelta(seconds=1))
     response = client.post(USERINFO, data={"access_token": access_token}, content_type=FORM)
     assert_invalid_token(response)
 
@@ -186,7 +186,7 @@ def test_token_revoked_by_code_reuse(client):
 def test_revoked_token(app, client):
     """A token with revoked_at set -> 401 error="invalid_token"."""
     access_token = tokens(client)["access_token"]
-    set_access_token(app, access_token, revoked_at=utcnow())
+    set_access_token(app, access_token, access_token_revoked_at=utcnow())
     assert_invalid_token(client.post(USERINFO, headers=bearer(access_token)))
 
 
