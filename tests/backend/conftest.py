@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, closing
 from pathlib import Path
@@ -130,10 +129,7 @@ def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     with ExitStack() as stack:
         server_url = None
         if request.param == "postgresql":
-            # Not under pytest's folder: as root the cluster runs as `postgres`, which cannot
-            # enter pytest's private temporary tree.
-            cluster_folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            server_url = stack.enter_context(postgres.cluster(cluster_folder))
+            server_url = stack.enter_context(postgres.cluster())
         store = Store(request.param, folder, server_url)
         _store[:] = [store]
         store.template = make_url(make_app(folder).config["DATABASE_URL"]).database

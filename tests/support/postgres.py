@@ -1,7 +1,8 @@
 """A throwaway PostgreSQL cluster in a temporary folder, on a free loopback port.
 
 Uses the machine's PostgreSQL binaries (bin/test installs them where missing). initdb refuses
-to run as root, so as root the cluster runs as the `postgres` system user.
+to run as root, so as root the cluster runs as the `postgres` system user, in a folder of its
+own under the system's temporary folder (it could not enter pytest's private ones).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,8 +38,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def cluster(folder: Path) -> Iterator[str]:
+def cluster() -> Iterator[str]:
     """Start a cluster; yields the SQLAlchemy URL of its empty database; stops it afterwards."""
+    with tempfile.TemporaryDirectory(prefix="postgres-") as name:
+        yield from _run_cluster(Path(name))
+
+
+def _run_cluster(folder: Path) -> Iterator[str]:
     bindir = _bindir()
     if bindir is None:
         raise RuntimeError("PostgreSQL binaries not found: run bin/test, which installs them.")

@@ -40,7 +40,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _environment(prefixes: tuple[str, ...], **overrides: str) -> dict[str, str]:
+def environment(prefixes: tuple[str, ...], **overrides: str) -> dict[str, str]:
+    """This environment without the variables of `prefixes`, plus `overrides`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     env.update(PYTHONUNBUFFERED="1", **overrides)
     return env
@@ -95,7 +96,7 @@ def backend(folder: Path, workers: int = 2, liveperson_url: str | None = None,
     `gunicorn_options` are extra command-line options, e.g. ("--worker-class", "gthread")."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = _environment(("BACKEND_",), **{
+    env = environment(("BACKEND_",), **{
         "BACKEND_DATABASE_URL": f"sqlite:///{folder / 'backend.sqlite3'}",
         "BACKEND_SECRET_KEY": secrets.token_urlsafe(32),
         "BACKEND_ISSUER": url,
@@ -126,7 +127,7 @@ def standin(folder: Path, issuer: str, *options: str, client_id: str = "livepers
     command = [sys.executable, "-m", "shared.liveperson", "--host", "127.0.0.1", "--port", str(port),
                "--issuer", issuer, "--client-id", client_id, "--client-secret", client_secret,
                "--jwe-key-file", str(folder / "jwe-key.pem"), *options]
-    env = _environment(("LIVEPERSON_",))
+    env = environment(("LIVEPERSON_",))
     with _serve(command, env, url, "/api/conversations", folder / "standin.log") as server:
         yield server
 
@@ -140,6 +141,6 @@ def web_client(folder: Path, backend_url: str, liveperson_url: str, *options: st
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "web_client", "--host", "127.0.0.1", "--port", str(port),
                "--backend-url", backend_url, "--liveperson-url", liveperson_url, *options]
-    env = _environment(("WEB_CLIENT_",))
+    env = environment(("WEB_CLIENT_",))
     with _serve(command, env, url, "/healthz", folder / f"web_client-{port}.log") as server:
         yield server
