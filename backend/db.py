@@ -9,10 +9,13 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, autocommit: bool = False) -> Engine:
+    """`autocommit`: each statement is its own transaction, and pooled connections are used
+    without a liveness ping; whoever uses it recovers from a dropped connection itself."""
+    options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"timeout": 30})
+        return create_engine(url, pool_pre_ping=not autocommit, **options)
+    engine = create_engine(url, connect_args={"timeout": 30}, **options)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -29,11 +32,16 @@ def make_engine(url: str) -> Engine:
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
-    # For single statements that are their own transaction (the code exchange): the same pool,
-    # without BEGIN and COMMIT round trips.
-    app.extensions["db_autocommit"] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    # The code exchange's: one statement, one round trip, with no BEGIN, COMMIT or ping.
+    app.extensions["db_autocommit"] = make_engine(app.config["DATABASE_URL"], autocommit=True)
     app.extensions["db_sessions"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_db)
+
+
+def dispose(app: Flask) -> None:
+    """Close every pooled connection (before the database goes away)."""
+    for name in ("db_engine", "db_autocommit"):
+        app.extensions[name].dispose()
 
 
 def get_db() -> Session:

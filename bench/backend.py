@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from backend import create_app
 from backend.cli import DEMO_USER
+from backend.db import dispose
 from backend.models import User
 from bench.workers import WorkerModel
 from tests.support import postgres, servers
@@ -74,4 +75,4 @@ def started(database: str, workers: int, model: WorkerModel) -> Iterator[Backend
             try:
                 yield Backend(database, workers, model, server, app)
             finally:
-                app.extensions["db_engine"].dispose()  # close pooled connections before the database goes
+                dispose(app)  # close pooled connections before the database goes

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
-from sqlalchemy import Engine, Update, and_, bindparam, exists, or_, update
+from sqlalchemy import Engine, Row, Update, and_, bindparam, exists, or_, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from backend.keys import KeyRing
@@ -67,25 +68,29 @@ def issue_code(
     return code
 
 
+_CODE = AuthorizationCode.__table__.c
+# What the exchange needs from the code's row to write the id_token.
+_TOKEN_INPUTS = (_CODE.claims, _CODE.nonce, _CODE.auth_time)
+
+
 def _consume_statement(with_verifier: bool) -> Update:
-    code = AuthorizationCode.__table__.c
     client = Client.__table__.c
     now = bindparam("now", type_=UTCDateTime())
     if with_verifier:
         proof = or_(*(
-            and_(code.code_challenge_method == method, code.code_challenge == bindparam(method))
+            and_(_CODE.code_challenge_method == method, _CODE.code_challenge == bindparam(method))
             for method in pkce.METHODS
         ))
     else:
-        proof = code.code_challenge.is_(None)
+        proof = _CODE.code_challenge.is_(None)
     return (
         update(AuthorizationCode.__table__)
         .where(
-            code.code_hash == bindparam("code"),
-            code.client_id == bindparam("client"),
-            code.redirect_uri == bindparam("redirect"),
-            code.consumed_at.is_(None),
-            code.expires_at > now,
+            _CODE.code_hash == bindparam("code"),
+            _CODE.client_id == bindparam("client"),
+            _CODE.redirect_uri == bindparam("redirect"),
+            _CODE.consumed_at.is_(None),
+            _CODE.expires_at > now,
             proof,
             # Secret hashes compared in SQL: timing could reveal a hash prefix, which gives
             # nothing towards a 256-bit preimage.
@@ -99,7 +104,7 @@ def _consume_statement(with_verifier: bool) -> Update:
             access_token_hash=bindparam("token"),
             access_token_expires_at=bindparam("token_expiry", type_=UTCDateTime()),
         )
-        .returning(code.claims, code.nonce, code.auth_time)
+        .returning(*_TOKEN_INPUTS)
     )
 
 
@@ -138,8 +143,7 @@ def redeem(
         }
         if verifier is not None:
             parameters |= {method: pkce.challenge_of(verifier, method) for method in pkce.METHODS}
-        with autocommit.connect() as connection:
-            grant = connection.execute(_CONSUME[verifier is not None], parameters).first()
+        grant = _consume(autocommit, _CONSUME[verifier is not None], parameters)
     if grant is None:
         _refuse(db, credentials, code, redirect_uri, verifier, now)
     claims = id_token.claims(
@@ -157,6 +161,21 @@ def redeem(
         "expires_in": lifetimes.access_token,
         "id_token": id_token.sign(claims, key),
     }
+
+
+def _consume(autocommit: Engine, statement: Update, parameters: dict[str, Any]) -> Row[Any] | None:
+    """Run the consuming UPDATE. Pooled connections are not pinged first (a round trip per
+    exchange), so after a database restart one may be dead: then whether the UPDATE ran is
+    unknown, and the access token it would have stored tells, on a fresh connection."""
+    try:
+        with autocommit.connect() as connection:
+            return connection.execute(statement, parameters).first()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    with autocommit.connect() as connection:
+        stored = select(*_TOKEN_INPUTS).where(_CODE.access_token_hash == parameters["token"])
+        return connection.execute(stored).first() or connection.execute(statement, parameters).first()
 
 
 def _refuse(db: Session, credentials: ClientCredentials, code: str | None, redirect_uri: str | None,

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, make_url, select, text
 
 from backend import create_app
 from backend.cli import DEMO_CLIENT_SECRET, DEMO_USER, LIVEPERSON_REDIRECT_URIS
-from backend.db import get_db
+from backend.db import dispose, get_db
 from backend.models import Base
 from tests.support import postgres
 
@@ -77,7 +77,7 @@ class Store:
     def release(self) -> None:
         """Close the apps a test made and drop its PostgreSQL databases."""
         for app in self._apps:
-            app.extensions["db_engine"].dispose()
+            dispose(app)
         if self._server is not None:
             with self._server.connect() as connection:
                 for name in self._databases:

@@ -15,7 +15,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, func, inspect, select
 
 from backend import create_app, migrations
-from backend.db import get_db
+from backend.db import dispose, get_db
 from backend.models import Base, SigningKey, User
 from tests.backend.conftest import ISSUER, issue_code, make_app, redeem
 from tests.support.servers import ROOT
@@ -32,7 +32,7 @@ def test_downgrade_to_nothing_and_upgrade_again(app, tmp_path):
     with engine.begin() as connection:
         command.downgrade(migrations.config(connection), "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
-    engine.dispose()
+    dispose(app)
     again = make_app(tmp_path, DATABASE_URL=app.config["DATABASE_URL"])  # init-db and seed-demo
     client = again.test_client()
     assert redeem(client, issue_code(client)).status_code == 200
@@ -43,7 +43,7 @@ def test_a_database_made_before_migrations_is_refused_with_the_fix(empty_databas
     Base.metadata.create_all(engine)
     app = create_app({"ISSUER": ISSUER, "DATABASE_URL": empty_database, "SECRET_KEY": "s" * 32})
     result = app.test_cli_runner().invoke(args=["init-db"])
-    app.extensions["db_engine"].dispose()
+    dispose(app)
     assert result.exit_code == 1
     assert "no migration history" in result.output
     assert "alembic_version" not in inspect(engine).get_table_names()
@@ -72,4 +72,4 @@ def test_replicas_starting_together_set_the_database_up_once(database, empty_dat
         db = get_db()
         assert db.scalar(select(func.count()).select_from(SigningKey)) == 1
         assert db.scalar(select(func.count()).select_from(User)) == 1
-    app.extensions["db_engine"].dispose()
+    dispose(app)

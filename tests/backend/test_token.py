@@ -13,7 +13,8 @@ from urllib.parse import parse_qs, quote_plus, urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import event, text, update
+from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
@@ -466,3 +467,53 @@ def test_garbage_input_never_causes_a_500(app, client, authorization, body, stat
                            content_type="application/x-www-form-urlencoded")
     assert_oauth_error(response, status, error)
     assert snapshot(app) == before
+
+
+# -- a dropped database connection -------------------------------------------------------
+
+
+def _terminate_other_connections(app: Flask) -> None:
+    """What a database restart does to the pooled connections of every process."""
+    with app.extensions["db_engine"].connect() as connection:
+        connection.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ))
+
+
+def test_exchange_survives_a_dropped_connection(app, client, database):
+    """The exchange sends no liveness ping before its UPDATE (a round trip each time); a pooled
+    connection killed meanwhile costs no customer their conversation, and no code is used twice."""
+    if database != "postgresql":
+        pytest.skip("needs a database server to drop connections")
+    assert_tokens(client, redeem(client, issue_code(client)))  # the pool now holds a connection
+    code = issue_code(client)
+    _terminate_other_connections(app)
+    assert_tokens(client, redeem(client, code))
+    assert_oauth_error(redeem(client, code), 400, "invalid_grant")
+
+
+def test_exchange_whose_answer_was_lost_is_not_redone(app, client, database):
+    """The connection drops after the UPDATE committed: the stored access token shows it, and
+    the same answer's tokens are returned instead of a refusal for a code 'already used'."""
+    if database != "postgresql":
+        pytest.skip("needs a database server to drop connections")
+    code = issue_code(client)
+    engine = app.extensions["db_autocommit"]
+    dropped = False
+
+    def drop_after_commit(connection: Any, *_: Any) -> None:
+        nonlocal dropped
+        if not dropped:
+            dropped = True
+            connection.invalidate()
+            raise DBAPIError("UPDATE", None, ConnectionError("gone"), connection_invalidated=True)
+
+    event.listen(engine, "after_execute", drop_after_commit)
+    try:
+        response = redeem(client, code)
+    finally:
+        event.remove(engine, "after_execute", drop_after_commit)
+    assert dropped
+    assert_tokens(client, response)
+    assert client.get(USERINFO, headers=bearer(response.json["access_token"])).status_code == 200
