@@ -9,6 +9,8 @@ import pytest
 
 from tests.support import servers
 
+SHORT_LIFETIME = 2  # seconds an id_token from `short_backend` is valid
+
 # The settings prefixes of the backend, the stand-in and the web client.
 SETTINGS_PREFIXES = ("BACKEND_", "LIVEPERSON_", "WEB_CLIENT_")
 
@@ -25,4 +27,20 @@ def _no_developer_settings(monkeypatch: pytest.MonkeyPatch) -> None:
 def live_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[servers.LiveServer]:
     """The seeded demo backend under gunicorn with two workers, on a free loopback port."""
     with servers.backend(tmp_path_factory.mktemp("live_backend")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def short_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[servers.LiveServer]:
+    """A seeded backend whose id_tokens expire after SHORT_LIFETIME seconds, for expiry tests."""
+    folder = tmp_path_factory.mktemp("short_backend")
+    with servers.backend(folder, ID_TOKEN_LIFETIME=str(SHORT_LIFETIME)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def short_standin(
+    short_backend: servers.LiveServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[servers.LiveServer]:
+    with servers.standin(tmp_path_factory.mktemp("short_standin"), short_backend.url) as server:
         yield server

@@ -32,8 +32,6 @@ from tests.mobile_client.driver import Driver  # noqa: E402
 from tests.support import servers  # noqa: E402
 from tests.support.servers import LiveServer  # noqa: E402
 
-SHORT_LIFETIME = 2  # seconds an id_token from `short_backend` is valid
-
 
 class MemoryKeyring(KeyringBackend):
     """A test double of the operating system's secret store: entries kept in a dict."""
@@ -74,21 +72,6 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 @pytest.fixture(scope="package")
 def standin(backend: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with servers.standin(tmp_path_factory.mktemp("mobile_standin"), backend.url) as server:
-        yield server
-
-
-@pytest.fixture(scope="package")
-def short_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    folder = tmp_path_factory.mktemp("mobile_short_backend")
-    with servers.backend(folder, ID_TOKEN_LIFETIME=str(SHORT_LIFETIME)) as server:
-        yield server
-
-
-@pytest.fixture(scope="package")
-def short_standin(
-    short_backend: LiveServer, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
-    with servers.standin(tmp_path_factory.mktemp("mobile_short_standin"), short_backend.url) as server:
         yield server
 
 
