@@ -96,12 +96,12 @@ def _one_replica_at_a_time() -> Iterator[None]:
 @_one_replica_at_a_time()
 def init_db() -> None:
     """Apply the schema migrations and create the first signing key. Safe to run again."""
-    db = get_db()
     try:
         with current_app.extensions["db_engine"].begin() as connection:
             migrations.upgrade(connection)
     except migrations.UnversionedDatabase as error:
         raise click.ClickException(str(error)) from None
+    db = get_db()
     if db.scalar(select(SigningKey.kid).limit(1)) is None:
         key = current_app.extensions["keyring"].add_key(db)
         click.echo(f"Generated signing key {key.kid}.")
