@@ -44,8 +44,18 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds a process trusts its cached key list; a rotated key starts signing this "
             "long after it is published, so every process publishes it first."),
     Setting("LOGIN_WINDOW", 900, "Seconds over which failed logins are counted."),
-    Setting("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5, "Failed logins per account in the window."),
-    Setting("LOGIN_MAX_FAILURES_PER_ADDRESS", 20, "Failed logins per client address in the window."),
+    Setting("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5,
+            "Failed logins per account in the window from browsers and apps that have not logged "
+            "in to it before; past it only those are refused, and the customer's known ones "
+            "still get in."),
+    Setting("LOGIN_MAX_FAILURES_PER_DEVICE", 5,
+            "Failed logins in the window from one known browser or app (one device token)."),
+    Setting("LOGIN_MAX_FAILURES_PER_ADDRESS", 20,
+            "Failed logins per client address in the window, from browsers and apps that have "
+            "not logged in to the account before."),
+    Setting("DEVICE_LIFETIME", 180 * 24 * 3600,
+            "Seconds a device token, the proof of a successful login that browsers (a cookie) "
+            "and apps keep, is recognised."),
     Setting("LIVEPERSON_CLIENT_ID", "liveperson-demo",
             "The client that `/api/liveperson/code` issues codes for."),
     Setting("LIVEPERSON_JS_METHOD", "lpGetAuthenticationToken",
@@ -90,12 +100,24 @@ def _instance_secret(instance_path: Path) -> str:
     path = instance_path / "secret_key"
     if not path.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: when several workers start at once, exactly one writes the file.
+        # Workers start at once: each writes a whole secret under a name of its own, then links
+        # it to `path`. A link never replaces a file, so exactly one wins, and `path` only ever
+        # appears with a whole secret behind it.
+        draft = instance_path / f".secret_key.{os.getpid()}.{secrets.token_hex(8)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
             with os.fdopen(fd, "w") as file:
                 file.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+                file.flush()
+                os.fsync(file.fileno())  # on disk before the name points at it (a crash)
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another worker's secret is in place: it is the one read below
+        finally:
+            os.unlink(draft)
+    secret = path.read_text().strip()
+    if not secret:
+        # Left by an older version that could stop between creating the file and writing it.
+        raise SystemExit(f"{path} is empty: delete it and a new secret is generated "
+                         "(sessions signed with the old one end).")
+    return secret

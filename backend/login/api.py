@@ -1,7 +1,9 @@
 """The JSON login API for the brand's apps: `/api/session` and `/api/me`.
 
 Apps send `Authorization: Bearer <session_token>`; browsers may use the cookie instead.
-Only `application/json` bodies are accepted, which a cross-site form cannot send.
+Only `application/json` bodies are accepted, which a cross-site form cannot send. A login
+answers with a device token as well (`devices.py`): apps keep it and send it with their next
+login, so that failures made elsewhere cannot lock their customer out.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from backend.login import devices
 from backend.login.credentials import LoginRefused, check_credentials
 from backend.login.sessions import sign_in, sign_out
 from backend.login.throttle import RateLimited
@@ -29,8 +32,10 @@ def create_session() -> ResponseReturnValue:
     email, password = body.get("email"), body.get("password")
     if not isinstance(email, str) or not isinstance(password, str):
         return _error(400, "invalid_request", "email and password must be strings.")
+    if not isinstance(body.get("device_token", ""), str):
+        return _error(400, "invalid_request", "device_token must be a string.")
     try:
-        user = check_credentials(email, password)
+        user = check_credentials(email, password, devices.presented(body))
     except LoginRefused as refused:
         return _error(401, "invalid_credentials", str(refused))
     except RateLimited as limited:
@@ -38,7 +43,7 @@ def create_session() -> ResponseReturnValue:
                            retry_after=limited.retry_after)
         return response, 429, {"Retry-After": str(limited.retry_after)}
     token = sign_in(user)
-    return jsonify(session_token=token, user=user.profile())
+    return jsonify(session_token=token, user=user.profile(), device_token=devices.hand_out(user))
 
 
 @bp.delete("/session")

@@ -6,7 +6,7 @@ from flask import current_app, request
 from sqlalchemy import select
 
 from backend.db import get_db
-from backend.login import throttle
+from backend.login import devices, throttle
 from backend.login.passwords import verify_password
 from backend.models import User
 
@@ -18,20 +18,17 @@ class LoginRefused(Exception):
     pass
 
 
-def check_credentials(email: str, password: str) -> User:
-    """The user these credentials belong to; raises LoginRefused or throttle.RateLimited."""
-    config = current_app.config
+def check_credentials(email: str, password: str, device_token: str | None) -> User:
+    """The user these credentials belong to; raises LoginRefused or throttle.RateLimited.
+    `device_token` is the proof of an earlier login the browser or app kept (`devices.py`)."""
     db = get_db()
     email = email.strip().lower()
-    address = request.remote_addr or "unknown"
-    throttle.check(
-        db, email, address,
-        window=config["LOGIN_WINDOW"],
-        per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-        per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
-    )
     user = db.scalar(select(User).where(User.email == email))
+    attempt = throttle.reserve(
+        db, email, request.remote_addr or "unknown", devices.recognised(device_token, user),
+        throttle.Limits.from_config(current_app.config),
+    )
     if not verify_password(user.password_hash if user else None, password):
-        throttle.record_failure(db, email, address)
-        raise LoginRefused(REFUSED)
+        raise LoginRefused(REFUSED)  # the reserved attempt stays: it is the failure
+    throttle.release(db, attempt)
     return user

@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from backend.login import csrf
+from backend.login import csrf, devices
 from backend.login.credentials import LoginRefused, check_credentials
 from backend.login.sessions import sign_in, sign_out
 from backend.login.throttle import RateLimited
@@ -36,13 +36,14 @@ def login_submit() -> ResponseReturnValue:
     target = safe_next(request.form.get("next"))
     email = request.form.get("email", "")
     try:
-        user = check_credentials(email, request.form.get("password", ""))
+        user = check_credentials(email, request.form.get("password", ""), devices.presented())
     except LoginRefused as refused:
         return render_template("login.html", next=target, email=email, error=str(refused)), 401
     except RateLimited as limited:
         page = render_template("login.html", next=target, email=email, error=str(limited))
         return page, 429, {"Retry-After": str(limited.retry_after)}
     sign_in(user)
+    devices.hand_out(user)
     # 303: the browser follows with a GET and never re-posts the password (checklist item 4).
     return redirect(target, code=303)
 

@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from flask import Flask, Request, current_app, jsonify, redirect, request, session, url_for
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
-from flask_login import LoginManager, UserMixin, login_user, logout_user
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from backend.db import get_db
 from backend.models import LoginSession, User
@@ -60,8 +61,9 @@ def init_app(app: Flask) -> None:
 
 
 def sign_in(user: User) -> str:
-    """Start a login session and return its token. The cookie session is cleared first, so
-    nothing from before the login (a fixated session, an old CSRF token) survives it."""
+    """Start a login session and return its token. The session this request was logged in
+    with, if any, ends: a login replaces it. The cookie session is cleared, so nothing from
+    before the login (a fixated session, an old CSRF token) survives it."""
     token = new_secret()
     now = utcnow()
     record = LoginSession(
@@ -71,6 +73,8 @@ def sign_in(user: User) -> str:
         expires_at=now + timedelta(seconds=current_app.config["SESSION_LIFETIME"]),
     )
     db = get_db()
+    if current_user.is_authenticated:
+        _revoke(db, current_user.token)
     db.add(record)
     db.commit()
     session.clear()
@@ -82,17 +86,19 @@ def sign_in(user: User) -> str:
 def sign_out(login: Login) -> None:
     """Revoke the login session everywhere and clear the cookie session that holds it."""
     db = get_db()
-    db.execute(
-        update(LoginSession)
-        .where(LoginSession.token_hash == digest(login.token))
-        .values(revoked_at=utcnow())
-    )
+    _revoke(db, login.token)
     db.commit()
     # The cookie session is cleared only when it is this login: an app ending its bearer
     # token must not log the browser out of its own, separate session.
     if session.get("_user_id") == login.token:
         logout_user()
         session.clear()
+
+
+def _revoke(db: Session, token: str) -> None:
+    db.execute(
+        update(LoginSession).where(LoginSession.token_hash == digest(token)).values(revoked_at=utcnow())
+    )
 
 
 def _load(token: str) -> Login | None:

@@ -1,4 +1,9 @@
-"""A failed login, counted per account and per address to rate-limit password guessing."""
+"""A failed login, counted per account, per client address and per known device to limit
+password guessing (`backend/login/throttle.py`).
+
+A row is written before the password is checked, as a reservation, and deleted when the
+password was right: so concurrent guesses are counted before any of them is evaluated.
+"""
 
 from __future__ import annotations
 
@@ -17,4 +22,7 @@ class LoginFailure(Base):
     # Stored whether or not such an account exists, so limits reveal nothing about accounts.
     email: Mapped[str] = mapped_column(String(320), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
+    # The device id of a device token that had logged in to this account before; None for
+    # any other client, whose failures count against the account and the address.
+    device: Mapped[str | None] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from backend.models import Client
 from backend.models.base import digest
+from backend.protocol import parameters
 from backend.protocol.errors import InvalidClient, invalid_request
 
 METHODS = ("client_secret_basic", "client_secret_post")
@@ -53,7 +54,11 @@ def _basic(encoded: str) -> tuple[str, str]:
     client_id, colon, secret = decoded.partition(":")
     if not colon or not client_id:
         raise InvalidClient("The Basic credentials must be client_id:client_secret.", True)
-    return unquote_plus(client_id), unquote_plus(secret)
+    client_id, secret = unquote_plus(client_id), unquote_plus(secret)
+    reason = parameters.problem("client_id", client_id) or parameters.problem("client_secret", secret)
+    if reason is not None:
+        raise invalid_request(reason)
+    return client_id, secret
 
 
 def authenticate(db: Session, creds: ClientCredentials) -> Client:

@@ -139,11 +139,11 @@ def test_me_without_a_login_gets_401_json(app, headers):
     assert "Location" not in response.headers
 
 
-def test_logout_revokes_only_that_token(app, client):
+def test_logout_revokes_only_that_token(app):
     """DELETE /api/session ends that login session; the user's other sessions keep working."""
-    phone = login(client)
-    tablet = login(client)
     api = app.test_client(use_cookies=False)
+    phone = login(api)
+    tablet = login(api)
     response = api.delete("/api/session", headers=bearer(phone))
     assert response.status_code == 204
     assert response.headers["Cache-Control"] == "no-store"
@@ -156,10 +156,10 @@ def test_logout_revokes_only_that_token(app, client):
     assert redeem(api, issue_code(api, tablet)).status_code == 200
 
 
-def test_logout_with_a_bearer_token_revokes_that_token_not_the_cookie(client):
+def test_logout_with_a_bearer_token_revokes_that_token_not_the_cookie(app, client):
     """The token the app sends decides which session ends, even if a cookie is also present."""
-    app_token = login(client)
-    login(client)  # the cookie now holds a second, browser session
+    app_token = login(app.test_client(use_cookies=False))
+    login(client)  # the cookie holds a second, browser session
     response = client.delete("/api/session", headers=bearer(app_token))
     assert response.status_code == 204
     assert client.get("/api/me", headers=bearer(app_token)).status_code == 401

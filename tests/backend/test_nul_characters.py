@@ -12,7 +12,7 @@ from tests.backend.conftest import CLIENT_ID, REDIRECT_URI, basic, snapshot
     ("method", "path", "options", "json_error"),
     [
         ("post", "/api/session", {"json": {"email": "demo\x00@example.com", "password": "x"}},
-         "bad_request"),
+         "invalid_request"),
         ("post", "/oauth2/v3/token", {"data": {"grant_type": "authorization_code", "code": "c",
                                                "redirect_uri": REDIRECT_URI + "\x00"},
                                       "headers": basic()}, "invalid_request"),
