@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -15,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import click
+from click.core import ParameterSource
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import delete, or_, select, text
@@ -60,6 +62,13 @@ DEMO_SDES: list[dict[str, Any]] = [
                                                     "phone": "+1-555-0100"}]}},
 ]
 DEMO_CLIENT_SECRET = "demo-client-secret"  # noqa: S105 (a demo value, printed on purpose)
+
+# Any local user can read another's command line (`ps`, /proc/PID/cmdline), and shells keep it
+# in their history; a process's environment only its owner and root can read.
+NEW_USER_PASSWORD_ENV = "BACKEND_NEW_USER_PASSWORD"  # noqa: S105 (a variable's name)
+NEW_CLIENT_SECRET_ENV = "BACKEND_NEW_CLIENT_SECRET"  # noqa: S105 (a variable's name)
+_VISIBLE = ("Discouraged: a value on the command line is visible to other local users (ps) and "
+            "stays in the shell's history.")
 
 
 def init_app(app: Flask) -> None:
@@ -120,33 +129,56 @@ def new_migration(message: str) -> None:
 @click.command("create-user")
 @with_appcontext
 @click.argument("email")
-@click.option("--password", required=True)
+@click.option("--password", envvar=NEW_USER_PASSWORD_ENV, show_envvar=True,
+              help=f"At least {MIN_LENGTH} characters. {_VISIBLE} Prefer --password-file, the "
+                   "variable, or no option in a terminal: the password is then asked for, hidden.")
+@click.option("--password-file", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Read the password from this file ('-': standard input); one trailing "
+                   "newline is dropped.")
 @click.option("--name")
 @click.option("--given-name")
 @click.option("--family-name")
 @click.option("--preferred-username")
 @click.option("--phone-number")
 @click.option("--lp-sdes", help="LivePerson SDEs: a JSON array of ctmrinfo/personal objects.")
-def create_user(email: str, password: str, lp_sdes: str | None, **profile: str | None) -> None:
+def create_user(email: str, password: str | None, password_file: str | None, lp_sdes: str | None,
+                **profile: str | None) -> None:
     """Add a customer who can log in."""
-    user = _new_user(email, password, _parse_sdes(lp_sdes), profile)
+    lp_sdes_value = _parse_sdes(lp_sdes)
+    email = _checked_email(email)  # before the password is asked for
+    password, source = _given_secret("password", NEW_USER_PASSWORD_ENV, password, password_file)
+    if password is None:
+        if not (sys.stdin and sys.stdin.isatty()):
+            raise click.ClickException(
+                f"No password: give --password-file or {NEW_USER_PASSWORD_ENV}, or run in a "
+                "terminal to be asked for it."
+            )
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = _new_user(email, password, lp_sdes_value, profile, given_by=source)
     click.echo(f"Created user {user.email} (sub {user.subject}).")
 
 
 @click.command("create-client")
 @with_appcontext
 @click.option("--client-id", required=True)
-@click.option("--secret", help="At least 16 characters; generated and printed when omitted.")
+@click.option("--secret", envvar=NEW_CLIENT_SECRET_ENV, show_envvar=True,
+              help=f"At least 16 characters; generated and printed when no secret is given. {_VISIBLE} "
+                   "Prefer --secret-file or the variable.")
+@click.option("--secret-file", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Read the secret from this file ('-': standard input); one trailing newline "
+                   "is dropped.")
 @click.option("--redirect-uri", "redirect_uris", multiple=True, required=True,
               help="Repeat for every form LivePerson sends; compared exactly.")
 @click.option("--pkce-required", is_flag=True, help="Refuse authorization requests without PKCE.")
 @click.option("--allow-plain-pkce", is_flag=True, help="Also accept code_challenge_method=plain.")
-def create_client(client_id: str, secret: str | None, redirect_uris: tuple[str, ...],
-                  pkce_required: bool, allow_plain_pkce: bool) -> None:
+def create_client(client_id: str, secret: str | None, secret_file: str | None,
+                  redirect_uris: tuple[str, ...], pkce_required: bool, allow_plain_pkce: bool) -> None:
     """Register an OAuth client (LivePerson, for one account)."""
-    generated = secret is None
-    secret = secret or secrets.token_urlsafe(32)
-    _new_client(client_id, secret, list(redirect_uris), pkce_required, allow_plain_pkce)
+    given, source = _given_secret("secret", NEW_CLIENT_SECRET_ENV, secret, secret_file)
+    generated = given is None
+    secret = secrets.token_urlsafe(32) if given is None else given  # "" is refused, not replaced
+    _new_client(client_id, secret, list(redirect_uris), pkce_required, allow_plain_pkce,
+                given_by=source)
     click.echo(f"Created client {client_id}.")
     if generated:
         click.echo(f"Client secret (shown once, stored hashed): {secret}")
@@ -258,14 +290,49 @@ def _parse_sdes(text: str | None) -> list[dict[str, Any]] | None:
     return value
 
 
-def _new_user(email: str, password: str, lp_sdes: list[dict[str, Any]] | None,
-              profile: dict[str, str | None]) -> User:
+def _given_secret(option: str, variable: str, value: str | None,
+                  path: str | None) -> tuple[str | None, str]:
+    """The secret given to `--option`, its environment `variable` or `--option-file`, and which
+    of them gave it (for error messages); refused when two do."""
+    context = click.get_current_context()
+    from_environment = context.get_parameter_source(option) is ParameterSource.ENVIRONMENT
+    source = variable if from_environment else f"--{option}"
+    if path is None:
+        return value, source
+    if value is not None:
+        raise click.UsageError(f"{source} and --{option}-file both give the {option}: give one.")
+    return _read_secret_file(path, f"--{option}-file"), f"--{option}-file"
+
+
+def _read_secret_file(path: str, hint: str) -> str:
+    try:
+        if path == "-":
+            text = sys.stdin.read()
+        else:
+            with open(path, encoding="utf-8", newline="") as file:
+                text = file.read()
+    except OSError as error:
+        raise click.BadParameter(f"cannot read {path}: {error.strerror}.", param_hint=hint) from None
+    except UnicodeDecodeError:
+        raise click.BadParameter(f"{path} is not UTF-8 text.", param_hint=hint) from None
+    if text.endswith("\n"):  # the newline editors and `echo` end a file with (CRLF on Windows)
+        text = text.removesuffix("\n").removesuffix("\r")
+    return text
+
+
+def _checked_email(email: str) -> str:
     email = email.strip().lower()
     local, at, domain = email.partition("@")
     if not (local and at and "." in domain) or any(char.isspace() for char in email):
         raise click.BadParameter(f"{email!r} is not an email address.", param_hint="EMAIL")
+    return email
+
+
+def _new_user(email: str, password: str, lp_sdes: list[dict[str, Any]] | None,
+              profile: dict[str, str | None], given_by: str = "--password") -> User:
+    email = _checked_email(email)
     if len(password) < MIN_LENGTH:
-        raise click.BadParameter(f"at least {MIN_LENGTH} characters.", param_hint="--password")
+        raise click.BadParameter(f"at least {MIN_LENGTH} characters.", param_hint=given_by)
     db = get_db()
     if db.scalar(select(User.id).where(User.email == email)) is not None:
         raise click.ClickException(f"A user {email} already exists; nothing changed.")
@@ -277,13 +344,13 @@ def _new_user(email: str, password: str, lp_sdes: list[dict[str, Any]] | None,
 
 
 def _new_client(client_id: str, secret: str, redirect_uris: list[str], pkce_required: bool,
-                allow_plain_pkce: bool) -> None:
+                allow_plain_pkce: bool, given_by: str = "--secret") -> None:
     if not client_id or client_id != client_id.strip():
         # An empty id can never authenticate; stray spaces never match what LivePerson sends.
         raise click.BadParameter(f"{client_id!r}: must be non-empty, without surrounding spaces.",
                                  param_hint="--client-id")
     if len(secret) < 16:
-        raise click.BadParameter("at least 16 characters.", param_hint="--secret")
+        raise click.BadParameter("at least 16 characters.", param_hint=given_by)
     for uri in redirect_uris:
         problem = redirect_uri_problem(uri)
         if problem:

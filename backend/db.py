@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -15,6 +17,7 @@ def make_engine(url: str, autocommit: bool = False) -> Engine:
     options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=not autocommit, **options)
+    _create_private(make_url(url).database)
     engine = create_engine(url, connect_args={"timeout": 30}, **options)
 
     @event.listens_for(engine, "connect")
@@ -27,6 +30,19 @@ def make_engine(url: str, autocommit: bool = False) -> Engine:
         cursor.close()
 
     return engine
+
+
+def _create_private(database: str | None) -> None:
+    """Create a missing SQLite database file readable by its owner only, before SQLite creates
+    it world-readable: it holds password hashes and customers' data. SQLite gives its -wal and
+    -shm files the database file's mode. An existing file's mode is the operator's choice."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return  # in memory, or a URI filename (`?uri=true`) that SQLite resolves itself
+    # O_EXCL: only ever a creation. Of workers starting together one creates the file; an
+    # existing file is not opened at all, nor a symlink in its place followed. The OSError is
+    # that, or a missing or read-only folder, which SQLite reports when it opens the file.
+    with contextlib.suppress(OSError):
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def init_app(app: Flask) -> None:

@@ -18,6 +18,13 @@ _ALWAYS = {
 }
 
 
+# Never cached (`Cache-Control: no-store`, and `Pragma: no-cache` for HTTP/1.0 caches, RFC 6749
+# §5.1): session tokens, codes, tokens and user data, in answers and in the authorization
+# endpoint's redirects that carry a code or an id_token, and the login form's CSRF token.
+_NO_STORE_PATHS = ("/api/", "/oauth2/v3/token", "/oauth2/v3/userinfo", "/oauth2/v3/authorize",
+                   "/login")
+
+
 def init_app(app: Flask) -> None:
     app.after_request(_add_headers)
 
@@ -25,7 +32,7 @@ def init_app(app: Flask) -> None:
 def _add_headers(response: Response) -> Response:
     for name, value in _ALWAYS.items():
         response.headers.setdefault(name, value)
-    # Session tokens, codes and user data must not be cached anywhere.
-    if request.path.startswith("/api/"):
+    if request.path.startswith(_NO_STORE_PATHS):
         response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
     return response

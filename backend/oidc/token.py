@@ -1,11 +1,11 @@
 """`POST /oauth2/v3/token`: where LivePerson exchanges the code (RFC 6749 §3.2, §4.1.3, §5).
 
-Form-encoded in, JSON out; `Cache-Control: no-store` on success and on error (§5.1, §5.2).
+Form-encoded in, JSON out; never cached (§5.1, §5.2: `security_headers.py` says so).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from backend.db import get_db
@@ -26,16 +26,6 @@ def token() -> ResponseReturnValue:
         if isinstance(error, InvalidClient) and error.used_basic:
             headers["WWW-Authenticate"] = 'Basic realm="token", charset="UTF-8"'
         return jsonify(error.as_dict()), error.status, headers
-
-
-@bp.after_app_request
-def _no_caching(response: Response) -> Response:
-    """§5.1, §5.2: never cached, including the errors raised before or around the view
-    (405 for another method, 413 for an oversized body), which the app's handler answers."""
-    if request.path == PATH:
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["Pragma"] = "no-cache"
-    return response
 
 
 def _exchange() -> dict[str, object]:

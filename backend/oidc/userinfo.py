@@ -34,9 +34,7 @@ def userinfo() -> ResponseReturnValue:
     if (record is None or record.access_token_revoked_at is not None
             or record.access_token_expires_at is None or record.access_token_expires_at <= utcnow()):
         return _challenge(401, "invalid_token", "The access token is unknown, expired or revoked.")
-    response = jsonify(user_claims(record.user, record.scope.split()))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return jsonify(user_claims(record.user, record.scope.split()))
 
 
 def _bearer_token() -> str | None:
@@ -63,4 +61,4 @@ def _challenge(status: int, error: str | None, description: str) -> ResponseRetu
     if error is not None:
         challenge += f', error="{error}", error_description="{description}"'
         body["error"] = error
-    return jsonify(body), status, {"WWW-Authenticate": challenge, "Cache-Control": "no-store"}
+    return jsonify(body), status, {"WWW-Authenticate": challenge}

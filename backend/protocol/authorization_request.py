@@ -109,6 +109,14 @@ def parse(db: Session, params: Any) -> AuthorizationRequest:
         values = single_values(params)
     except OAuthError as error:
         raise fail(error.error, error.description) from None
+    # OpenID Connect Core §6: request objects are optional; refusing them beats ignoring them,
+    # since the parameters inside one would silently not apply.
+    if "request" in values:
+        raise fail("request_not_supported", "Request objects are not supported: send the "
+                   "parameters in the query or the form.")
+    if "request_uri" in values:
+        raise fail("request_uri_not_supported", "request_uri is not supported: send the "
+                   "parameters in the query or the form.")
     if requested_mode is not None and requested_mode not in RESPONSE_MODES:
         raise fail("invalid_request", "response_mode must be query or fragment.")
     if response_type is None:

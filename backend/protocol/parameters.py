@@ -15,21 +15,23 @@ from __future__ import annotations
 from typing import Any
 
 # Characters, per parameter name, wherever it comes from (query, form, JSON, HTTP Basic).
+# Characters, per parameter name, wherever it comes from (query, form, JSON, HTTP Basic). Other
+# parameters are bounded where their own rule lives (pkce.py, authorization_request.py) or are
+# never stored; the request line and MAX_CONTENT_LENGTH bound them all.
 MAX_LENGTHS = {
     "email": 320,  # RFC 5321 §4.5.3.1: 64 for the local part, @, 255 for the domain
     "password": 1024,  # long enough for any passphrase; Argon2 hashes it in one pass
     "client_id": 200,
     "client_secret": 512,
     "redirect_uri": 2048,
-    "scope": 500,
-    "nonce": 512,
-    "state": 16384,  # LivePerson's pop-out window sends several KB of JSON
     "code": 512,
-    "code_verifier": 1024,  # RFC 7636 says 128; LivePerson's SDK sends more (see pkce.py)
-    "code_challenge": 128,
     "access_token": 512,
     "device_token": 512,
-    "next": 32768,  # the authorization request being resumed, with its `state`
+    # LivePerson's pop-out window sends several KB of JSON. The login page carries the whole
+    # authorization request, `state` encoded twice, in `next`: 12,000 characters still fit
+    # gunicorn's 32 KiB request line (gunicorn.conf.py).
+    "state": 12000,
+    "next": 32768,
 }
 # The backend's JSON bodies are flat objects; nesting is only ever an attack on a parser.
 MAX_JSON_DEPTH = 8

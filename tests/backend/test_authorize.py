@@ -167,6 +167,9 @@ REDIRECTED_ERRORS = {
     "unknown prompt": ({"prompt": "sometimes"}, "invalid_request"),
     "unknown response_mode": ({"response_mode": "form_post"}, "invalid_request"),
     "repeated scope": ("repeat-scope", "invalid_request"),
+    "a request object": ({"request": "eyJhbGciOiJub25lIn0.e30."}, "request_not_supported"),
+    "a request_uri": ({"request_uri": "https://client.example/request.jwt"},
+                      "request_uri_not_supported"),
 }
 
 
@@ -239,6 +242,17 @@ def test_popout_request_returns_a_code_and_the_state_unchanged(client, method, r
     assert params["state"] == state
     token = redeem(client, params["code"], redirect_uri=redirect_uri)
     assert token.status_code == 200, token.json
+
+
+@pytest.mark.parametrize("response_type", ["code", "id_token"])
+def test_a_redirect_carrying_a_code_or_token_is_never_cached(client, response_type):
+    """RFC 6749 §5.1's rule for tokens holds for the redirect that carries one: a shared cache
+    (a proxy) must not keep a customer's code or id_token for the next person."""
+    login(client)
+    response = authorize(client, response_type=response_type)
+    assert ("code=" in response.headers["Location"]) or ("id_token=" in response.headers["Location"])
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Pragma"] == "no-cache"
 
 
 def test_code_is_in_the_query_by_default_and_in_the_fragment_on_request(client):

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import pty
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
+from select import select as wait_readable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -31,6 +37,7 @@ from tests.backend.conftest import (
     snapshot,
     verify_id_token,
 )
+from tests.support import servers
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 SDES = [
@@ -242,6 +249,238 @@ def test_existing_client_id_is_refused(app, runner):
         "--redirect-uri", "https://attacker.example/cb",
     ]), CLIENT_ID, "exists")
     assert snapshot(app) == before
+
+
+# -- passwords and client secrets off the command line -----------------------------------
+
+NEW_EMAIL = "kept@example.com"
+PASSWORD_ENV = "BACKEND_NEW_USER_PASSWORD"
+SECRET_ENV = "BACKEND_NEW_CLIENT_SECRET"
+
+
+def secret_file(tmp_path: Path, content: bytes | str) -> str:
+    path = tmp_path / "given-secret"
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    path.chmod(0o600)
+    return str(path)
+
+
+def can_log_in(client, email: str, password: str) -> bool:
+    return client.post("/api/session", json={"email": email, "password": password}).status_code == 200
+
+
+def client_secret_works(client, client_id: str, secret: str) -> bool:
+    """The client's secret redeems a code at the token endpoint (and a wrong one does not)."""
+    code = redirected_query(authorize_code(client, client_id, "https://liveperson.net"))["code"]
+    wrong = redeem(client, code, headers={}, client_id=client_id, client_secret=secret + "x")
+    assert wrong.status_code == 401
+    return redeem(client, code, headers={}, client_id=client_id,
+                  client_secret=secret).status_code == 200
+
+
+@pytest.mark.parametrize(("content", "password"), [
+    ("from a file\n", "from a file"),
+    ("from a file\r\n", "from a file"),
+    ("from a file", "from a file"),
+    ("  spaces kept  \n", "  spaces kept  "),
+    ("only one newline dropped\n\n", "only one newline dropped\n"),
+])
+def test_password_from_a_file(runner, client, tmp_path, content, password):
+    """--password-file: the file's text is the password, less one trailing newline."""
+    output = ok(runner.invoke(args=["create-user", NEW_EMAIL,
+                                    "--password-file", secret_file(tmp_path, content)]))
+    assert password not in output
+    assert can_log_in(client, NEW_EMAIL, password)
+    if content != password:
+        assert not can_log_in(client, NEW_EMAIL, content)
+
+
+def test_password_from_standard_input(runner, client):
+    """--password-file - reads standard input, for a password piped from a secret store."""
+    ok(runner.invoke(args=["create-user", NEW_EMAIL, "--password-file", "-"],
+                     input="piped password\n"))
+    assert can_log_in(client, NEW_EMAIL, "piped password")
+
+
+def test_password_from_the_environment(runner, client, monkeypatch):
+    """BACKEND_NEW_USER_PASSWORD is the password when no option gives one."""
+    monkeypatch.setenv(PASSWORD_ENV, "from the environment")
+    ok(runner.invoke(args=["create-user", NEW_EMAIL]))
+    assert can_log_in(client, NEW_EMAIL, "from the environment")
+
+
+class Terminal:
+    """The controlling side of a pseudo-terminal: what a person at a terminal sees and types."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.seen = ""
+        self._read_to = 0
+
+    def expect(self, text: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while (found := self.seen.find(text, self._read_to)) < 0:
+            remaining = deadline - time.monotonic()
+            assert remaining > 0, f"no {text!r} in:\n{self.seen}"
+            if wait_readable([self.fd], [], [], remaining)[0]:
+                self._read()
+        self._read_to = found + len(text)
+
+    def type(self, line: str) -> None:
+        os.write(self.fd, (line + "\n").encode())
+
+    def read_to_end(self) -> str:
+        while self._read():
+            pass
+        return self.seen
+
+    def _read(self) -> bool:
+        try:
+            data = os.read(self.fd, 4096)
+        except OSError:  # EIO: every process on the terminal has closed it
+            return False
+        self.seen += data.decode(errors="replace")
+        return bool(data)
+
+
+def test_password_asked_for_in_a_terminal(app, client):
+    """No password given, in a terminal: it is asked for twice, hidden; a mismatch asks again."""
+    env = servers.environment(("BACKEND_",), BACKEND_DATABASE_URL=app.config["DATABASE_URL"],
+                              BACKEND_SECRET_KEY=app.config["SECRET_KEY"], BACKEND_ISSUER=ISSUER)
+    controller, terminal = pty.openpty()
+    # A new session has no controlling terminal, so the prompt reads this one (its stdin) and
+    # never the terminal the tests run in.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "backend", "create-user", NEW_EMAIL],
+        cwd=servers.ROOT, env=env, stdin=terminal, stdout=terminal, stderr=terminal,
+        start_new_session=True,
+    )
+    os.close(terminal)
+    screen = Terminal(controller)
+    try:
+        screen.expect("Password: ")
+        screen.type("typed at the terminal")
+        screen.expect("Repeat for confirmation: ")
+        screen.type("typed differently")
+        screen.expect("do not match")
+        screen.expect("Password: ")
+        screen.type("typed at the terminal")
+        screen.expect("Repeat for confirmation: ")
+        screen.type("typed at the terminal")
+        output = screen.read_to_end()
+        assert process.wait(timeout=60) == 0, output
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(controller)
+    assert f"Created user {NEW_EMAIL}" in output
+    assert "typed" not in output, "the terminal echoed the password"
+    assert can_log_in(client, NEW_EMAIL, "typed at the terminal")
+
+
+def test_no_password_outside_a_terminal_is_refused(app, runner):
+    """No password and no terminal to ask in (a script): a one-line reason naming the ways to
+    give one, and nothing written."""
+    before = snapshot(app)
+    refused(runner.invoke(args=["create-user", NEW_EMAIL]),
+            "no password", "--password-file", PASSWORD_ENV, "terminal")
+    assert snapshot(app) == before
+
+
+@pytest.mark.parametrize(("arguments", "content", "environment", "words"), [
+    (["--password", "long enough", "--password-file", "FILE"], "long enough", None,
+     ["--password and --password-file"]),
+    (["--password-file", "FILE"], "long enough", "long enough",
+     [f"{PASSWORD_ENV} and --password-file"]),
+    (["--password-file", "FILE"], "short\n", None, ["--password-file", "8 characters"]),
+    (["--password-file", "FILE"], "", None, ["--password-file", "8 characters"]),
+    (["--password-file", "FILE"], b"\xff\xfe not text", None, ["--password-file", "utf-8"]),
+    (["--password-file", "MISSING"], None, None, ["--password-file", "no such file"]),
+    ([], None, "short", [PASSWORD_ENV, "8 characters"]),
+], ids=["option and file", "variable and file", "short in file", "empty file", "not utf-8",
+        "missing file", "short in variable"])
+def test_password_refusals_change_nothing(app, runner, monkeypatch, tmp_path, arguments, content,
+                                          environment, words):
+    """Two ways at once, a short or empty password, an unreadable file: refused, nothing written."""
+    path = secret_file(tmp_path, content) if content is not None else str(tmp_path / "missing")
+    if environment is not None:
+        monkeypatch.setenv(PASSWORD_ENV, environment)
+    arguments = [path if argument in ("FILE", "MISSING") else argument for argument in arguments]
+    before = snapshot(app)
+    refused(runner.invoke(args=["create-user", NEW_EMAIL, *arguments]), *words)
+    assert snapshot(app) == before
+
+
+def test_bad_email_is_refused_before_the_password_is_read(runner):
+    """The email is checked first: nobody types a password twice to learn it was mistyped."""
+    refused(runner.invoke(args=["create-user", "not-an-email"]), "email")
+
+
+@pytest.mark.parametrize(("content", "secret"), [
+    ("client secret from a file\n", "client secret from a file"),
+    ("client secret from a file", "client secret from a file"),
+])
+def test_client_secret_from_a_file(runner, client, tmp_path, content, secret):
+    """--secret-file: the file's text, less one trailing newline, is the secret; not printed."""
+    output = ok(runner.invoke(args=[
+        "create-client", "--client-id", "lp-file", "--secret-file", secret_file(tmp_path, content),
+        "--redirect-uri", "https://liveperson.net",
+    ]))
+    assert secret not in output and "secret" not in output.lower()
+    assert client_secret_works(client, "lp-file", secret)
+
+
+def test_client_secret_from_standard_input(runner, client):
+    ok(runner.invoke(args=["create-client", "--client-id", "lp-stdin", "--secret-file", "-",
+                           "--redirect-uri", "https://liveperson.net"],
+                     input="client secret piped in\n"))
+    assert client_secret_works(client, "lp-stdin", "client secret piped in")
+
+
+def test_client_secret_from_the_environment(runner, client, monkeypatch):
+    monkeypatch.setenv(SECRET_ENV, "client secret from the environment")
+    output = ok(runner.invoke(args=["create-client", "--client-id", "lp-env",
+                                    "--redirect-uri", "https://liveperson.net"]))
+    assert "from the environment" not in output
+    assert client_secret_works(client, "lp-env", "client secret from the environment")
+
+
+@pytest.mark.parametrize(("arguments", "content", "environment", "words"), [
+    (["--secret", "s" * 20, "--secret-file", "FILE"], "s" * 20, None,
+     ["--secret and --secret-file"]),
+    (["--secret-file", "FILE"], "s" * 20, "s" * 20, [f"{SECRET_ENV} and --secret-file"]),
+    (["--secret-file", "FILE"], "fifteen-chars!!\n", None, ["--secret-file", "16"]),
+    (["--secret-file", "FILE"], "", None, ["--secret-file", "16"]),
+    (["--secret-file", "MISSING"], None, None, ["--secret-file", "no such file"]),
+    ([], None, "fifteen-chars!!", [SECRET_ENV, "16"]),
+], ids=["option and file", "variable and file", "short in file", "empty file", "missing file",
+        "short in variable"])
+def test_client_secret_refusals_change_nothing(app, runner, monkeypatch, tmp_path, arguments,
+                                               content, environment, words):
+    """Two ways at once, a short or empty secret (never replaced by a generated one), a
+    missing file: refused, nothing written."""
+    path = secret_file(tmp_path, content) if content is not None else str(tmp_path / "missing")
+    if environment is not None:
+        monkeypatch.setenv(SECRET_ENV, environment)
+    arguments = [path if argument in ("FILE", "MISSING") else argument for argument in arguments]
+    before = snapshot(app)
+    refused(runner.invoke(args=["create-client", "--client-id", "new-client", *arguments,
+                                "--redirect-uri", "https://liveperson.net"]), *words)
+    assert snapshot(app) == before
+
+
+@pytest.mark.parametrize(("command", "option", "alternatives"), [
+    ("create-user", "--password", ["--password-file", PASSWORD_ENV]),
+    ("create-client", "--secret", ["--secret-file", SECRET_ENV]),
+])
+def test_help_discourages_secrets_on_the_command_line(runner, command, option, alternatives):
+    """--help says why a secret on the command line is discouraged, and what to use instead."""
+    text = " ".join(ok(runner.invoke(args=[command, "--help"])).split())
+    described = text[text.index(f"{option} TEXT"):text.index(f"{option}-file FILE")]
+    assert "Discouraged" in described and "other local users (ps)" in described
+    for alternative in alternatives:
+        assert alternative in text
 
 
 # -- liveperson-config -----------------------------------------------------------------

@@ -187,6 +187,18 @@ def test_session_is_rotated_at_login(app, client):
     assert logged_in(client)
 
 
+def test_logging_in_again_ends_the_session_it_replaces(app, client):
+    """A second login in the same browser (the pop-out's prompt=login, say) replaces the
+    first session: a copy of the first session's cookie no longer logs anyone in."""
+    post_login(client)
+    first = cookie_value(client)
+    assert post_login(client, csrf=csrf_token(client)).status_code == 303
+    assert logged_in(client)
+    replay = app.test_client()
+    replay.set_cookie(COOKIE, first)
+    assert not logged_in(replay)
+
+
 def test_logout_ends_the_session_everywhere(app, client):
     """POST /logout with csrf ends the session; a copy of the old cookie is dead too."""
     post_login(client)
