@@ -115,8 +115,8 @@ class BrandApp(App):
         login.set_busy("Signing in...")
 
         def work() -> tuple[Login, bool]:
-            result = self.api.log_in(email, password)
-            return result, self.session_store.save(result.session_token)
+            result = self.api.log_in(email, password, self.session_store.device_token())
+            return result, self.session_store.save(result.session_token, result.device_token)
 
         def done(result: tuple[Login, bool]) -> None:
             result_login, kept = result

@@ -1,6 +1,7 @@
 """The brand backend's app API, as the mobile app calls it (plain Python, no Kivy).
 
-- `POST /api/session` {email, password} -> {session_token, user}: log in.
+- `POST /api/session` {email, password, device_token?} -> {session_token, user, device_token}:
+  log in; the device token proves this app logged in before, the next time it does.
 - `DELETE /api/session` (Bearer): log out, the token stops working.
 - `GET /api/me` (Bearer): who the token belongs to (checks a remembered session).
 - `POST /api/liveperson/code` (Bearer) -> {code, redirect_uri, expires_in}: for the code flow.
@@ -37,6 +38,7 @@ class BackendError(Exception):
 class Login:
     session_token: str
     user: dict[str, Any]
+    device_token: str | None
 
 
 class BackendApi:
@@ -44,14 +46,17 @@ class BackendApi:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
 
-    def log_in(self, email: str, password: str) -> Login:
+    def log_in(self, email: str, password: str, device_token: str | None = None) -> Login:
         if not email.strip() or not password:
             raise BackendError("Enter your email and your password.")
-        body = self._call("POST", "/api/session", json={"email": email.strip(), "password": password})
-        token, user = body.get("session_token"), body.get("user")
+        credentials = {"email": email.strip(), "password": password}
+        if device_token is not None:
+            credentials["device_token"] = device_token
+        body = self._call("POST", "/api/session", json=credentials)
+        token, user, device = body.get("session_token"), body.get("user"), body.get("device_token")
         if not isinstance(token, str) or not isinstance(user, dict):
             raise BackendError(f"The backend at {self.base_url} answered without a session token.")
-        return Login(token, user)
+        return Login(token, user, device if isinstance(device, str) else None)
 
     def log_out(self, session_token: str) -> None:
         self._call("DELETE", "/api/session", session_token)

@@ -1,4 +1,5 @@
-"""The session token, kept in the operating system's secret store through `keyring`.
+"""The session token and the device token, kept in the operating system's secret store
+through `keyring`.
 
 On the desktop `keyring` uses the platform's store: macOS Keychain, Windows Credential Locker,
 the Secret Service (GNOME Keyring, KWallet) on Linux. The token is never written to a plain
@@ -23,35 +24,55 @@ from keyring.errors import KeyringError, PasswordDeleteError
 
 SERVICE = "liveperson-consumer-auth-mobile"
 ENTRY = "session-token"
+# The backend's proof that this app has logged in to the account before: logins that carry it
+# are not refused when someone else's wrong passwords lock the account to unknown devices
+# (backend/login/throttle.py). It outlives the session, so a logout keeps it.
+DEVICE_ENTRY = "device-token"
 
 
 class SessionStore:
-    def __init__(self, service: str = SERVICE, entry: str = ENTRY) -> None:
+    def __init__(self, service: str = SERVICE, entry: str = ENTRY,
+                 device_entry: str = DEVICE_ENTRY) -> None:
         self.service = service
         self.entry = entry
-        self._memory: str | None = None  # the fallback when the OS has no secret store
+        self.device_entry = device_entry
+        self._memory: dict[str, str] = {}  # the fallback when the OS has no secret store
 
-    def save(self, token: str) -> bool:
-        """Remember the token; False when only in memory (no secret store on this system)."""
-        self._memory = token
-        try:
-            keyring.set_password(self.service, self.entry, token)
-        except KeyringError:
-            return False
-        return True
+    def save(self, token: str, device_token: str | None = None) -> bool:
+        """Remember the session token (and the device token, when the backend gave one);
+        False when only in memory (no secret store on this system)."""
+        kept = self._set(self.entry, token)
+        if device_token is not None:
+            kept = self._set(self.device_entry, device_token) and kept
+        return kept
 
     def load(self) -> str | None:
-        try:
-            stored = keyring.get_password(self.service, self.entry)
-        except KeyringError:
-            stored = None
-        return stored or self._memory
+        return self._get(self.entry)
+
+    def device_token(self) -> str | None:
+        return self._get(self.device_entry)
 
     def clear(self) -> None:
-        self._memory = None
+        """Forget the session token; the device token stays."""
+        self._memory.pop(self.entry, None)
         try:
             keyring.delete_password(self.service, self.entry)
         except PasswordDeleteError:
             pass  # nothing stored
         except KeyringError:
             pass  # no secret store: there was only the copy in memory
+
+    def _set(self, entry: str, value: str) -> bool:
+        self._memory[entry] = value
+        try:
+            keyring.set_password(self.service, entry, value)
+        except KeyringError:
+            return False
+        return True
+
+    def _get(self, entry: str) -> str | None:
+        try:
+            stored = keyring.get_password(self.service, entry)
+        except KeyringError:
+            stored = None
+        return stored or self._memory.get(entry)

@@ -7,11 +7,12 @@ from typing import Any
 
 import requests
 
-from mobile_client.session_store import ENTRY, SERVICE
+from mobile_client.session_store import DEVICE_ENTRY, ENTRY, SERVICE
 from tests.support.servers import LiveServer
 
 TIMEOUT = 15
 STORED = (SERVICE, ENTRY)  # the secret store entry of the session token
+DEVICE = (SERVICE, DEVICE_ENTRY)  # and of the device token
 
 
 def customer_id(backend: LiveServer, email: str = "demo@example.com") -> str:
