@@ -14,7 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 def make_engine(url: str, autocommit: bool = False) -> Engine:
     """`autocommit`: each statement is its own transaction, and pooled connections are used
     without a liveness ping; whoever uses it recovers from a dropped connection itself."""
-    options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
+    # hide_parameters: a database error's message, which the error log keeps, never holds the
+    # values of a statement (a client secret's hash, an email, a session token's hash).
+    options: dict[str, Any] = {"hide_parameters": True}
+    if autocommit:
+        options["isolation_level"] = "AUTOCOMMIT"
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=not autocommit, **options)
     _create_private(make_url(url).database)

@@ -7,7 +7,10 @@ from __future__ import annotations
 import logging
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
+from backend.db import get_db
 from tests.backend.conftest import CLIENT_ID, REDIRECT_URI, basic, snapshot
 
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -91,3 +94,15 @@ def test_hostile_input_is_a_clear_400_that_changes_nothing(app, client, caplog, 
         assert reason in response.json["error_description"]
     assert not caplog.records  # no traceback for anyone to flood the log with
     assert snapshot(app) == before
+
+
+def test_a_database_error_never_puts_parameters_in_the_log(app):
+    """Whatever a future bug lets through to the database, the error the log keeps names the
+    statement, not its values (a secret's hash, an email)."""
+    with app.app_context():
+        db = get_db()
+        with pytest.raises(DBAPIError) as failure:
+            db.execute(text("SELECT CAST(:secret AS INTEGER) + nosuchcolumn"),
+                       {"secret": "the-offered-secret-hash"})
+        db.rollback()
+    assert "the-offered-secret-hash" not in str(failure.value)
