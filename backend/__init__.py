@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from backend import cli, config, cors, db, errors, home, request_guard, security_headers
+from backend import cli, config, cors, db, errors, home, openapi, request_guard, security_headers
 from backend.keys import KeyRing
 from backend.liveperson import code, jwt
 from backend.login import api, csrf, page, sessions
@@ -56,7 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     request_guard.init_app(app)
     cli.init_app(app)
 
-    for module in (home, page, api, discovery, jwks, authorize, token, userinfo, code, jwt):
+    for module in (home, page, api, discovery, jwks, authorize, token, userinfo, code, jwt, openapi):
         app.register_blueprint(module.bp)
     return app
 

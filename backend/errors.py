@@ -25,16 +25,17 @@ def init_app(app: Flask) -> None:
 
 def _http_error(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
+    headers = {}
+    if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
+        headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]  # RFC 9110 §15.5.6
     if not request.path.startswith(_JSON_PATHS):
         page = render_template("error.html", title=error.name, message=error.description)
-        return page, status
+        return page, status, headers
     if status == 400 or (request.path.startswith(_OAUTH_PATHS) and status < 500):
         name = "invalid_request"
     else:
         name = error.name.lower().replace(" ", "_")
-    headers = {"Cache-Control": "no-store"}
-    if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
-        headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+    headers["Cache-Control"] = "no-store"
     return jsonify(error=name, error_description=error.description), status, headers
 
 

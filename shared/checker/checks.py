@@ -15,16 +15,18 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
+from shared.checker.printable import printable
 from shared.validation import id_token, sdes
 from shared.validation.brand_keys import JwksKeys
 from shared.validation.discovery import BrandEndpoints, discover
 from shared.validation.errors import JWT_NOT_VALID, ValidationFailure
+from shared.validation.safe_json import DOCUMENT_LIMIT, JsonRejected, loads
 from shared.validation.token_exchange import HttpRecord, exchange_code, request_tokens
 from shared.validation.userinfo import fetch_userinfo
 
@@ -71,12 +73,13 @@ class Target:
 
     issuer: str
     client_id: str
-    client_secret: str
+    client_secret: str = field(repr=False)  # never in a log or a traceback
     redirect_uri: str = DEFAULT_REDIRECT_URI
     code: str | None = None  # one code obtained by hand
     email: str | None = None  # a login for this project's app API, to obtain codes
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
     timeout: float = DEFAULT_TIMEOUT
+    allow_hosts: tuple[str, ...] = ()  # hosts besides the issuer's that discovery may point to
 
     @property
     def fresh_codes(self) -> bool:
@@ -165,7 +168,9 @@ class _Run:
     def discovery(self) -> tuple[str, str]:
         """OpenID Connect Discovery 1.0 §4: the document at ISSUER/.well-known/openid-configuration,
         its `issuer` identical to ISSUER (§4.3), with the REQUIRED metadata of §3."""
-        self.endpoints, self.document = discover(self.target.issuer, self.target.timeout)
+        self.endpoints, self.document = discover(
+            self.target.issuer, self.target.timeout, self.target.allow_hosts
+        )
         missing = [name for name in _REQUIRED_METADATA if name not in self.document]
         if missing:
             return WARN, (
@@ -187,6 +192,8 @@ class _Run:
         """RFC 7517 §5: a JWK Set of valid RSA keys; kids distinct (§4.5) so that the token's kid
         selects exactly one key (OpenID Connect Core §10.1)."""
         endpoints = self._need_endpoints()
+        if "jwks_uri" in endpoints.refused:
+            return FAIL, endpoints.refused["jwks_uri"]
         if not endpoints.jwks_uri:
             return FAIL, "The discovery document has no jwks_uri: LivePerson cannot fetch the brand's keys."
         keys = JwksKeys(endpoints.jwks_uri, self.target.timeout)
@@ -315,6 +322,8 @@ class _Run:
         """OpenID Connect Core §5.3: userinfo answers the access token (Bearer, RFC 6750 §2.1) with
         the id_token's `sub` (§5.3.2)."""
         endpoints = self._need_endpoints()
+        if "userinfo_endpoint" in endpoints.refused:
+            return FAIL, endpoints.refused["userinfo_endpoint"]
         if not endpoints.userinfo_endpoint:
             return WARN, (
                 "The discovery document has no userinfo_endpoint; LivePerson does not need one, but "
@@ -518,7 +527,7 @@ class _Run:
     ) -> requests.Response:
         """One token request with client_secret_basic; the raw answer, whatever its status."""
         endpoint = self._need_endpoints().token_endpoint
-        response, record = request_tokens(
+        response, _, record = request_tokens(
             endpoint,
             form={
                 "grant_type": "authorization_code",
@@ -602,7 +611,8 @@ def _outcome(check_id: str, step: Callable[[], tuple[str, str]]) -> CheckResult:
     reason = " ".join(reason.split())  # one line, whatever the brand answered
     if len(reason) > _MAX_REASON:
         reason = reason[: _MAX_REASON - 3] + "..."
-    return CheckResult(check_id, status, reason)
+    # Every report line passes here: the brand's words cannot drive the terminal.
+    return CheckResult(check_id, status, printable(reason))
 
 
 def _failure_reason(failure: ValidationFailure) -> str:
@@ -642,8 +652,8 @@ def _pkce_pair() -> tuple[str, str]:
 
 def _json(response: requests.Response) -> dict[str, Any]:
     try:
-        body = response.json()
-    except ValueError:
+        body = loads(response.content, limit=DOCUMENT_LIMIT)
+    except JsonRejected:
         return {}
     return body if isinstance(body, dict) else {}
 

@@ -1,8 +1,9 @@
-"""`python -m shared.liveperson --issuer URL --client-id ID --client-secret S [...]`"""
+"""`python -m shared.liveperson --issuer URL --client-id ID [--client-secret-file FILE] [...]`"""
 
 from __future__ import annotations
 
 from shared.liveperson import create_app
+from shared.liveperson.request_log import MaskedRequestLog
 from shared.liveperson.settings import from_arguments
 
 
@@ -17,7 +18,7 @@ def main() -> None:
     print(f"  JWE public key {origin}/api/jwe-public-key", flush=True)
     # The development server is enough for a local stand-in; threads let the page's script and
     # the brand's calls proceed side by side.
-    app.run(host=args.host, port=args.port, threaded=True)
+    app.run(host=args.host, port=args.port, threaded=True, request_handler=MaskedRequestLog)
 
 
 if __name__ == "__main__":

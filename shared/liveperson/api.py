@@ -1,8 +1,13 @@
 """The stand-in's JSON API: what the Web SDK tag, the pop-out window and the Messaging SDK call.
 
 `POST /api/account/<account>/authenticate` is where the SDK hands LivePerson the code or JWT
-it got from the brand's app. Any origin may call the API (the tag runs on the brand's pages),
-and no cookies are involved.
+it got from the brand's app.
+
+Cross-origin access is granted only where LivePerson's tag needs it: it runs on the brand's
+pages, on another origin, and reads `/api/config` and posts to the authenticate endpoint
+(static/lptag.js; web_client's page reads `/api/config` too). The records (`/api/exchanges`,
+`/api/conversations`) and the rest stay same-origin, so a web page open in the developer's
+browser cannot read them. No cookies are involved.
 """
 
 from __future__ import annotations
@@ -12,19 +17,21 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from shared.liveperson import handover
 from shared.validation.errors import INPUT_VALIDATION
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-CHANNELS = ("web", "popout", "mobile")
+CROSS_ORIGIN = frozenset({"api.config", "api.authenticate"})
 
 
 @bp.after_request
-def _cross_origin(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST"
-    response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+def _headers(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
+    if request.endpoint in CROSS_ORIGIN:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
     return response
 
 
@@ -54,29 +61,30 @@ def authenticate(account: str) -> ResponseReturnValue:
     settings = current_app.extensions["standin"]
     if account != settings.account:
         return _error(
-            404, "Unknown account", f"This stand-in serves account {settings.account}, not {account}."
+            404, "Unknown account", f"This stand-in serves account {settings.account}, not {account!r}."
         )
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
+    body = request.stream.read(handover.BODY_LIMIT + 1)
+    if len(body) > handover.BODY_LIMIT:
         return _error(
-            400, INPUT_VALIDATION.name, 'Send JSON {"authCode", "redirect_uri"} or {"jwt"}.', "9012"
+            413,
+            INPUT_VALIDATION.name,
+            f"The body is larger than {handover.BODY_LIMIT} bytes.",
+            INPUT_VALIDATION.code,
         )
-    channel = body.get("channel", "web")
-    if channel not in CHANNELS:
-        return _error(400, INPUT_VALIDATION.name, f"channel must be one of {', '.join(CHANNELS)}.", "9012")
-    code, jwt = body.get("authCode"), body.get("jwt")
-    if bool(code) == bool(jwt) or not isinstance(code or jwt, str):
-        return _error(400, INPUT_VALIDATION.name, "Send either a non-empty authCode or a jwt.", "9012")
+    try:
+        given = handover.read(body)
+    except handover.BadHandover as error:
+        return _error(400, INPUT_VALIDATION.name, str(error), INPUT_VALIDATION.code)
     authenticator = current_app.extensions["authenticator"]
-    if jwt:
-        exchange = authenticator.with_jwt(jwt, channel=channel)
+    if given.jwt:
+        exchange = authenticator.with_jwt(given.jwt, channel=given.channel)
     else:
-        verifier = body.get("code_verifier")
+        assert given.code is not None
         exchange = authenticator.with_code(
-            code,
-            body.get("redirect_uri") or settings.redirect_uri,
-            verifier if isinstance(verifier, str) and verifier else None,
-            channel=channel,
+            given.code,
+            given.redirect_uri or settings.redirect_uri,
+            given.code_verifier,
+            channel=given.channel,
         )
     conversation = current_app.extensions["conversations"].record(exchange)
     if conversation is None:

@@ -1,6 +1,8 @@
 """The stand-in's settings: command-line options, each also read from a `LIVEPERSON_*` variable.
 
-They mirror what a brand enters in LivePerson's console for an authenticated account.
+They mirror what a brand enters in LivePerson's console for an authenticated account. The client
+secret is best given as a file or a variable (LIVEPERSON_CLIENT_SECRET_FILE, LIVEPERSON_CLIENT_SECRET),
+or typed at the prompt: on the command line every local user can read it.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from shared.validation import secret_input
 from shared.validation.authenticate import Settings as ValidationSettings
+from shared.validation.discovery import allowed_host
 
 FLOWS = ("code", "implicit")
 
@@ -43,7 +47,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=int(_env("PORT", "8002") or 8002))
     p.add_argument("--issuer", default=_env("ISSUER"), help="the brand's issuer URL, exactly")
     p.add_argument("--client-id", default=_env("CLIENT_ID", ""))
-    p.add_argument("--client-secret", default=_env("CLIENT_SECRET", ""))
+    secret = p.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--client-secret-file",
+        metavar="FILE",
+        help="a file holding the client secret (one trailing newline is ignored); or set "
+        "LIVEPERSON_CLIENT_SECRET_FILE or LIVEPERSON_CLIENT_SECRET, or be asked at a hidden prompt",
+    )
+    secret.add_argument(
+        "--client-secret",
+        metavar="SECRET",
+        help="the client secret itself; discouraged: any local user can read it in the process list (ps)",
+    )
     p.add_argument(
         "--auth-method",
         choices=("basic", "post"),
@@ -79,18 +94,48 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--js-context", default=_env("JS_CONTEXT"))
     p.add_argument("--redirect-uri", default=_env("REDIRECT_URI", "https://liveperson.net"))
     p.add_argument("--jwe-key-file", type=Path, default=_env("JWE_KEY_FILE"))
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        type=allowed_host,
+        default=[],
+        metavar="HOST[:PORT]",
+        help="a host besides the issuer's that the discovery document may send the stand-in to "
+        "(jwks_uri, token_endpoint, userinfo_endpoint); repeatable; LIVEPERSON_ALLOW_HOST takes a "
+        "comma-separated list. Endpoints given by hand (--token-endpoint, ...) are allowed anyway",
+    )
     return p
 
 
-def from_arguments(argv: list[str] | None = None) -> tuple[argparse.Namespace, StandInSettings]:
+def from_arguments(
+    argv: list[str] | None = None, ask: secret_input.Ask | None = None
+) -> tuple[argparse.Namespace, StandInSettings]:
+    """`ask` prompts for a missing client secret (by default, a hidden prompt when stdin is a
+    terminal); without one, there is no secret (enough for the implicit flow)."""
     p = parser()
     args = p.parse_args(argv)
     if not args.issuer:
         p.error("--issuer (or LIVEPERSON_ISSUER) is required: the brand's issuer URL")
+    try:
+        client_secret = secret_input.resolve(
+            value=args.client_secret,
+            file=args.client_secret_file,
+            environ=os.environ,
+            variable="LIVEPERSON_CLIENT_SECRET",
+            file_variable="LIVEPERSON_CLIENT_SECRET_FILE",
+            ask=ask or secret_input.terminal_prompt(),
+            prompt=f"Client secret of {args.client_id or 'the client'} (Enter for none): ",
+        )
+    except secret_input.SecretUnavailable as error:
+        p.error(str(error))
+    try:
+        listed = [allowed_host(host) for host in (_env("ALLOW_HOST") or "").split(",") if host.strip()]
+    except argparse.ArgumentTypeError as error:
+        p.error(f"LIVEPERSON_ALLOW_HOST: {error}")
     validation = ValidationSettings(
         issuer=args.issuer,
         client_id=args.client_id,
-        client_secret=args.client_secret,
+        client_secret=client_secret or "",
         auth_method=args.auth_method,
         public_key=args.public_key,
         pkce=args.pkce,
@@ -102,6 +147,7 @@ def from_arguments(argv: list[str] | None = None) -> tuple[argparse.Namespace, S
         jwks_uri=args.jwks_uri,
         authorization_endpoint=args.authorization_endpoint,
         userinfo_endpoint=args.userinfo_endpoint,
+        allow_hosts=(*listed, *args.allow_host),
     )
     return args, StandInSettings(
         validation=validation,

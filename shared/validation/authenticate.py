@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+
 from shared.validation import id_token, sdes
 from shared.validation.brand_keys import JwksKeys, KeySource, PastedPublicKey
-from shared.validation.discovery import BrandEndpoints, discover
+from shared.validation.discovery import BrandEndpoints, discover, host_of
 from shared.validation.errors import FAILED_TO_DECRYPT, INPUT_VALIDATION, ValidationFailure
 from shared.validation.jwe import EncryptionKeyPair, is_jwe
+from shared.validation.masking import masked
 from shared.validation.token_exchange import AUTH_METHODS, HttpRecord, exchange_code
 from shared.validation.userinfo import fetch_userinfo
 
@@ -31,7 +34,7 @@ class Settings:
 
     issuer: str
     client_id: str = ""
-    client_secret: str = ""
+    client_secret: str = field(default="", repr=False)  # never in a log or a traceback
     auth_method: str = "basic"  # client_secret_basic; "post" for client_secret_post
     public_key: str | None = None  # pasted one-line SPKI; None means: use the JWKS
     pkce: bool = False
@@ -43,6 +46,7 @@ class Settings:
     jwks_uri: str | None = None  # default: from discovery
     authorization_endpoint: str | None = None  # default: from discovery (the pop-out window's)
     userinfo_endpoint: str | None = None  # default: from discovery
+    allow_hosts: tuple[str, ...] = ()  # hosts besides the issuer's that discovery may point to
 
     def __post_init__(self) -> None:
         if self.auth_method not in AUTH_METHODS:
@@ -64,6 +68,7 @@ class Exchange:
     flow: str
     channel: str
     at: float = field(default_factory=time.time)
+    received: dict[str, Any] = field(default_factory=dict)  # what the SDK handed in, masked
     http: list[HttpRecord] = field(default_factory=list)
     token_header: dict[str, Any] | None = None
     claims: dict[str, Any] | None = None
@@ -115,6 +120,9 @@ class Authenticator:
         self, code: str, redirect_uri: str, code_verifier: str | None = None, channel: str = "web"
     ) -> Exchange:
         exchange = Exchange(next(self._ids), "code", channel)
+        exchange.received = masked(
+            {"authCode": code, "redirect_uri": redirect_uri, "code_verifier": code_verifier}
+        )
         try:
             if self.settings.pkce:
                 with exchange.step("pkce", "A code_verifier accompanies the code (PKCE is on)."):
@@ -147,6 +155,7 @@ class Authenticator:
 
     def with_jwt(self, token: str, channel: str = "web") -> Exchange:
         exchange = Exchange(next(self._ids), "implicit", channel)
+        exchange.received = masked({"jwt": token})
         try:
             claims, attributes = self._validate(exchange, token)
         except ValidationFailure:
@@ -160,6 +169,17 @@ class Authenticator:
             return self._discover(Exchange(0, "discovery", "config"))
         except ValidationFailure:
             return None
+
+    def _allowed_hosts(self) -> tuple[str, ...]:
+        """--allow-host, plus the hosts of endpoints configured by hand: the user named them."""
+        configured = (
+            self.settings.token_endpoint,
+            self.settings.jwks_uri,
+            self.settings.authorization_endpoint,
+            self.settings.userinfo_endpoint,
+        )
+        hosts = [host_of(url) for url in configured if url]
+        return (*self.settings.allow_hosts, *(host for host in hosts if host))
 
     # -- steps ---------------------------------------------------------------------------
 
@@ -175,7 +195,9 @@ class Authenticator:
                 )
             else:
                 with exchange.step("discovery", f"Discovery document of {self.settings.issuer} read."):
-                    self._endpoints, _ = discover(self.settings.issuer, self.settings.timeout)
+                    self._endpoints, _ = discover(
+                        self.settings.issuer, self.settings.timeout, self._allowed_hosts()
+                    )
         return self._endpoints
 
     def _key_source(self, exchange: Exchange) -> KeySource:
@@ -183,11 +205,18 @@ class Authenticator:
             if self.settings.public_key:
                 self._keys = PastedPublicKey(self.settings.public_key)
             else:
-                jwks_uri = self.settings.jwks_uri or self._discover(exchange).jwks_uri
+                jwks_uri = self.settings.jwks_uri
                 if not jwks_uri:
-                    raise ValidationFailure(
-                        "jwks", INPUT_VALIDATION, "No public key configured and no jwks_uri discovered."
-                    )
+                    endpoints = self._discover(exchange)
+                    jwks_uri = endpoints.jwks_uri
+                    if not jwks_uri:
+                        raise ValidationFailure(
+                            "jwks",
+                            INPUT_VALIDATION,
+                            endpoints.refused.get(
+                                "jwks_uri", "No public key configured and no jwks_uri discovered."
+                            ),
+                        )
                 self._keys = JwksKeys(jwks_uri, self.settings.timeout)
         return self._keys
 
@@ -206,8 +235,9 @@ class Authenticator:
                     )
                 token = self.encryption.decrypt(token)
         with exchange.step("id-token-alg", "Signed with RS256; the signature verifies with the brand's key."):
-            keys = self._key_source(exchange)
-            header, claims = id_token.verify_signature(token, keys)
+            # The keys are looked up only once the token has been read and its alg checked: a
+            # malformed token is refused for what it is, whether or not the brand answers.
+            header, claims = id_token.verify_signature(token, _Deferred(lambda: self._key_source(exchange)))
         exchange.token_header, exchange.claims = header, claims
         settings = self.settings
         with exchange.step("id-token-iss", f"iss is exactly {settings.issuer!r}."):
@@ -229,6 +259,20 @@ class Authenticator:
                 )
             if not endpoints.userinfo_endpoint:
                 raise ValidationFailure(
-                    "userinfo", INPUT_VALIDATION, "No userinfo_endpoint in the discovery document."
+                    "userinfo",
+                    INPUT_VALIDATION,
+                    endpoints.refused.get(
+                        "userinfo_endpoint", "No userinfo_endpoint in the discovery document."
+                    ),
                 )
             fetch_userinfo(endpoints.userinfo_endpoint, access_token, sub=sub, timeout=self.settings.timeout)
+
+
+class _Deferred:
+    """A KeySource resolved on the first key asked for."""
+
+    def __init__(self, resolve: Callable[[], KeySource]) -> None:
+        self._resolve = resolve
+
+    def key_for(self, kid: str | None) -> RSAPublicKey:
+        return self._resolve().key_for(kid)

@@ -20,6 +20,7 @@ from shared.validation.errors import (
     MULTIPLE_JWK_WITHOUT_KID,
     ValidationFailure,
 )
+from shared.validation.safe_json import DOCUMENT_LIMIT, JsonRejected, loads
 
 
 class KeySource(Protocol):
@@ -42,11 +43,13 @@ class JwksKeys:
     def fetch(self) -> list[dict[str, Any]]:
         try:
             response = requests.get(self.url, timeout=self.timeout)
-            document = response.json()
-        except (requests.RequestException, ValueError) as error:
+            document = loads(response.content, limit=DOCUMENT_LIMIT)
+        except requests.RequestException as error:
             raise ValidationFailure(
                 "jwks", INPUT_VALIDATION, f"Could not read the JWKS at {self.url}: {error}"
             ) from None
+        except JsonRejected as error:
+            raise ValidationFailure("jwks", INPUT_VALIDATION, f"The JWKS at {self.url} {error}.") from None
         keys = document.get("keys") if isinstance(document, dict) else None
         if response.status_code != 200 or not isinstance(keys, list):
             raise ValidationFailure(

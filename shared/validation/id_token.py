@@ -7,10 +7,8 @@ public key as the secret) can choose how the token is verified.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -24,17 +22,16 @@ from shared.validation.errors import (
     WRONG_ISSUER,
     ValidationFailure,
 )
+from shared.validation.safe_json import JsonRejected, b64url_decode, b64url_json_object
 
 # Seconds since the epoch pass 10^11 only in the year 5138: a larger value is milliseconds.
 _MILLISECONDS = 10**11
-
-
-def _b64url(segment: str) -> bytes:
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+T = TypeVar("T")
 
 
 def parse(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
-    """Header, claims, signing input and signature of a compact JWS (RFC 7515 §7.1)."""
+    """Header, claims, signing input and signature of a compact JWS (RFC 7515 §7.1). Whatever
+    the token holds, the answer is these four or LivePerson's input validation error."""
     parts = token.split(".")
     if len(parts) != 3:
         raise ValidationFailure(
@@ -42,18 +39,17 @@ def parse(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
             INPUT_VALIDATION,
             f"The token has {len(parts)} dot-separated parts; a signed JWT has 3.",
         )
-    try:
-        header, claims = json.loads(_b64url(parts[0])), json.loads(_b64url(parts[1]))
-        signature = _b64url(parts[2])
-    except (ValueError, binascii.Error):
-        raise ValidationFailure(
-            "id-token-alg", INPUT_VALIDATION, "The token is not base64url-encoded JSON."
-        ) from None
-    if not isinstance(header, dict) or not isinstance(claims, dict):
-        raise ValidationFailure(
-            "id-token-alg", INPUT_VALIDATION, "The token's header and claims must be JSON objects."
-        )
+    header = _decoded("header", b64url_json_object, parts[0])
+    claims = _decoded("claims", b64url_json_object, parts[1])
+    signature = _decoded("signature", b64url_decode, parts[2])
     return header, claims, f"{parts[0]}.{parts[1]}".encode(), signature
+
+
+def _decoded(part: str, decode: Callable[[str], T], segment: str) -> T:
+    try:
+        return decode(segment)
+    except JsonRejected as error:
+        raise ValidationFailure("id-token-alg", INPUT_VALIDATION, f"The token's {part} {error}.") from None
 
 
 def verify_signature(token: str, keys: KeySource) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -7,14 +7,14 @@ LivePerson gives the brand an RSA public key; the brand signs the id_token, then
 from __future__ import annotations
 
 import base64
-import json
 
 from cryptography.hazmat.primitives import serialization
 from joserfc import jwe
 from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
-from shared.validation.errors import FAILED_TO_DECRYPT, ValidationFailure
+from shared.validation.errors import FAILED_TO_DECRYPT, INPUT_VALIDATION, ValidationFailure
+from shared.validation.safe_json import JsonRejected, b64url_json_object
 
 ALGORITHMS = ("RSA-OAEP-256",)
 ENCRYPTIONS = ("A256GCM", "A128CBC-HS256")
@@ -62,10 +62,10 @@ class EncryptionKeyPair:
     def decrypt(self, token: str) -> str:
         """The signed JWT inside; every failure is LivePerson's 1004 with the reason."""
         try:
-            header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
-        except ValueError:
+            header = b64url_json_object(token.split(".")[0])
+        except JsonRejected as error:
             raise ValidationFailure(
-                "jwe", FAILED_TO_DECRYPT, "The JWE header is not base64url JSON."
+                "jwe", FAILED_TO_DECRYPT, f"The JWE's protected header {error}."
             ) from None
         if header.get("alg") not in ALGORITHMS:
             raise ValidationFailure(
@@ -87,11 +87,19 @@ class EncryptionKeyPair:
             plaintext = jwe.decrypt_compact(
                 token, self._key, algorithms=[*ALGORITHMS, *ENCRYPTIONS]
             ).plaintext
-        except (JoseError, ValueError) as error:
+        except (JoseError, ValueError, TypeError) as error:  # joserfc: TypeError for e.g. "crit": 5
             raise ValidationFailure(
                 "jwe",
                 FAILED_TO_DECRYPT,
                 f"The JWE does not decrypt with LivePerson's private key ({error}): was it encrypted "
                 "with the public key LivePerson published?",
             ) from None
-        return (plaintext or b"").decode()
+        try:
+            return (plaintext or b"").decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationFailure(
+                "jwe",
+                INPUT_VALIDATION,
+                "The JWE decrypted, but what it holds is not text; it must hold the signed JWT "
+                "(RFC 7519 §5.2 nested JWT).",
+            ) from None

@@ -12,6 +12,8 @@ from urllib.parse import quote_plus
 import requests
 
 from shared.validation.errors import AUTH_FAILED, BRAND_TIMEOUT, ValidationFailure
+from shared.validation.masking import masked
+from shared.validation.safe_json import DOCUMENT_LIMIT, JsonRejected, loads
 
 AUTH_METHODS = ("basic", "post")
 
@@ -43,31 +45,36 @@ def request_tokens(
     client_secret: str,
     auth_method: str,
     timeout: float,
-) -> tuple[requests.Response | None, HttpRecord]:
-    """POST a token request. Returns the response (None when the brand did not answer)."""
+) -> tuple[requests.Response | None, Any, HttpRecord]:
+    """POST a token request. Returns the response (None when the brand did not answer), its JSON
+    body (None when it is not JSON), and the record of both with every secret masked."""
     headers: dict[str, str] = {"Accept": "application/json"}
     form = dict(form)
     if auth_method == "basic":
         headers["Authorization"] = basic_credentials(client_id, client_secret)
     else:
         form.update(client_id=client_id, client_secret=client_secret)
-    masked_form = {k: ("***" if k == "client_secret" else v) for k, v in form.items()}
-    masked_headers = {k: ("Basic ***" if k == "Authorization" else v) for k, v in headers.items()}
-    record = HttpRecord("POST", token_endpoint, masked_headers, masked_form)
+    # What was sent is hidden wherever the brand's answer might echo it.
+    sent = [client_secret, *(form.get(name) for name in ("code", "code_verifier"))]
+    record = HttpRecord("POST", token_endpoint, masked(headers), masked(form))
     try:
         response = requests.post(token_endpoint, data=form, headers=headers, timeout=timeout)
+        content = response.content
     except requests.Timeout:
-        return None, record
+        return None, None, record
     except requests.RequestException as error:
-        record.body = f"Connection failed: {error}"
-        return None, record
+        record.body = masked(f"Connection failed: {error}", hide=sent)
+        return None, None, record
     record.status = response.status_code
-    record.response_headers = dict(response.headers)
+    record.response_headers = masked(dict(response.headers), hide=sent)
     try:
-        record.body = response.json()
-    except ValueError:
-        record.body = response.text[:2000]
-    return response, record
+        body = loads(content, limit=DOCUMENT_LIMIT)
+    except JsonRejected:
+        body = None
+        record.body = masked(content[:2000].decode("utf-8", "replace"), hide=sent)
+    else:
+        record.body = masked(body, hide=sent)
+    return response, body, record
 
 
 def exchange_code(
@@ -85,7 +92,7 @@ def exchange_code(
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
     if code_verifier is not None:
         form["code_verifier"] = code_verifier
-    response, record = request_tokens(
+    response, body, record = request_tokens(
         token_endpoint,
         form=form,
         client_id=client_id,
@@ -104,10 +111,12 @@ def exchange_code(
         raise ValidationFailure(
             "token-exchange", AUTH_FAILED, f"Could not reach {token_endpoint}: {record.body}", record
         )
-    body = record.body
     if response.status_code != 200:
+        answer = record.body  # masked: the message is recorded too
         detail = (
-            f"{body.get('error')}: {body.get('error_description', '')}" if isinstance(body, dict) else body
+            f"{answer.get('error')}: {answer.get('error_description', '')}"
+            if isinstance(answer, dict)
+            else answer
         )
         raise ValidationFailure(
             "token-exchange",

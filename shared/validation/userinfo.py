@@ -7,16 +7,19 @@ from typing import Any
 import requests
 
 from shared.validation.errors import AUTH_FAILED, ValidationFailure
+from shared.validation.safe_json import DOCUMENT_LIMIT, JsonRejected, loads
 
 
 def fetch_userinfo(url: str, access_token: str, *, sub: str, timeout: float) -> dict[str, Any]:
     try:
         response = requests.get(url, headers={"Authorization": f"Bearer {access_token}"}, timeout=timeout)
-        claims = response.json()
-    except (requests.RequestException, ValueError) as error:
+        claims = loads(response.content, limit=DOCUMENT_LIMIT)
+    except requests.RequestException as error:
         raise ValidationFailure(
-            "userinfo", AUTH_FAILED, f"The userinfo endpoint did not answer JSON: {error}"
+            "userinfo", AUTH_FAILED, f"The userinfo endpoint did not answer: {error}"
         ) from None
+    except JsonRejected as error:
+        raise ValidationFailure("userinfo", AUTH_FAILED, f"The userinfo endpoint's answer {error}.") from None
     if response.status_code != 200 or not isinstance(claims, dict):
         raise ValidationFailure(
             "userinfo",

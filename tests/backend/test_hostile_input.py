@@ -106,3 +106,11 @@ def test_a_database_error_never_puts_parameters_in_the_log(app):
                        {"secret": "the-offered-secret-hash"})
         db.rollback()
     assert "the-offered-secret-hash" not in str(failure.value)
+
+
+@pytest.mark.parametrize("path", ["/login", "/oauth2/v3/authorize", "/api/session", "/oauth2/v3/token"])
+def test_a_wrong_method_is_told_which_methods_are_allowed(client, path):
+    """RFC 9110 §15.5.6: a 405 names the allowed methods, on the pages for people too."""
+    response = client.put(path)
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"]

@@ -3,6 +3,10 @@
 It serves what `liveperson-check` talks to — discovery, JWKS, token endpoint, userinfo, and this
 project's app API (`POST /api/session`, `POST /api/liveperson/code`) — from a Flask app on a free
 loopback port, in a background thread of the test process.
+
+A test may also make it hostile once it runs: `DISCOVERY` entries replace those of its discovery
+document, `ERROR_DESCRIPTION` replaces every error_description, and `PATHS` lists the paths
+it was asked for.
 """
 
 from __future__ import annotations
@@ -73,6 +77,11 @@ class RunningBrand:
         """How many times `POST /api/session` was called."""
         return self.app.config["LOGINS"]
 
+    @property
+    def paths(self) -> list[str]:
+        """The path of every request it received, in order."""
+        return list(self.app.config["PATHS"])
+
 
 @cache
 def signing_keys() -> tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey]:
@@ -111,7 +120,8 @@ def create_app(fault: str | None = None) -> Flask:
     if fault is not None and fault not in FAULTS:
         raise ValueError(f"unknown fault {fault!r}")
     app = Flask(__name__)
-    app.config.update(ISSUER="", LOGINS=0)  # ISSUER is set once the server's port is known
+    # ISSUER is set once the server's port is known.
+    app.config.update(ISSUER="", LOGINS=0, DISCOVERY={}, ERROR_DESCRIPTION=None, PATHS=[])
     grants: dict[str, Grant] = {}
     sessions: set[str] = set()
     access_tokens: set[str] = set()
@@ -121,7 +131,12 @@ def create_app(fault: str | None = None) -> Flask:
         return app.config["ISSUER"]
 
     def error(status: int, code: str, description: str, **headers: str) -> ResponseReturnValue:
+        description = app.config["ERROR_DESCRIPTION"] or description
         return jsonify(error=code, error_description=description), status, headers
+
+    @app.before_request
+    def log_path() -> None:
+        app.config["PATHS"].append(request.path)
 
     def id_token() -> str:
         now = int(time.time())
@@ -188,6 +203,7 @@ def create_app(fault: str | None = None) -> Flask:
         }
         if fault == "no-pkce":
             del document["code_challenge_methods_supported"]
+        document.update(app.config["DISCOVERY"])
         return jsonify(document)
 
     @app.get("/jwks")

@@ -7,9 +7,7 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
@@ -17,6 +15,7 @@ import requests
 from shared.checker import CHECK_IDS, cli
 from shared.checker.checks import NEEDS_FRESH_CODE
 from tests.checker import broken_brand
+from tests.checker.report import assert_well_formed, statuses
 from tests.support import servers
 
 BIN = Path(sys.executable).parent
@@ -37,47 +36,6 @@ EXPECTED = {
     "no-store": ("no-store", "no-store is missing"),
     "sdes-object": ("lp-sdes", "object"),
 }
-
-Checker = Callable[..., tuple[int, dict[str, Any]]]
-
-
-def statuses(document: dict[str, Any]) -> dict[str, str]:
-    return {check["id"]: check["status"] for check in document["checks"]}
-
-
-def assert_well_formed(document: dict[str, Any]) -> None:
-    assert [check["id"] for check in document["checks"]] == list(CHECK_IDS)
-    for check in document["checks"]:
-        assert check["status"] in ("PASS", "WARN", "FAIL")
-        assert check["reason"].strip()
-    assert document["passed"] == all(check["status"] != "FAIL" for check in document["checks"])
-
-
-@pytest.fixture
-def checker(capsys: pytest.CaptureFixture[str]) -> Checker:
-    """Runs the checker in-process against a fake brand; returns exit status and JSON document."""
-
-    def run(issuer: str, *options: str) -> tuple[int, dict[str, Any]]:
-        login = options or ("--email", broken_brand.EMAIL, "--password", broken_brand.PASSWORD)
-        status = cli.main(
-            [
-                issuer,
-                "--client-id",
-                broken_brand.CLIENT_ID,
-                "--client-secret",
-                broken_brand.CLIENT_SECRET,
-                "--json",
-                *login,
-            ]
-        )
-        captured = capsys.readouterr()
-        assert "Traceback" not in captured.err
-        document = json.loads(captured.out)
-        assert_well_formed(document)
-        return status, document
-
-    return run
-
 
 # -- the project's own backend -----------------------------------------------------------------
 

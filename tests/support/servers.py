@@ -125,9 +125,10 @@ def standin(folder: Path, issuer: str, *options: str, client_id: str = "livepers
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "shared.liveperson", "--host", "127.0.0.1", "--port", str(port),
-               "--issuer", issuer, "--client-id", client_id, "--client-secret", client_secret,
+               "--issuer", issuer, "--client-id", client_id,
                "--jwe-key-file", str(folder / "jwe-key.pem"), *options]
-    env = environment(("LIVEPERSON_",))
+    # The secret goes in the environment, as the README advises: never on a command line.
+    env = environment(("LIVEPERSON_",), LIVEPERSON_CLIENT_SECRET=client_secret)
     with _serve(command, env, url, "/api/conversations", folder / "standin.log") as server:
         yield server
 
