@@ -36,7 +36,7 @@ from backend.models import (
 )
 from backend.models.base import digest, utcnow
 from backend.oidc.discovery import endpoint_urls
-from backend.protocol.claims import validate_lp_sdes
+from shared.validation.sdes import lp_sdes_problem
 
 # Every redirect URI LivePerson has been seen to use (see the README's "Registering LivePerson").
 LIVEPERSON_REDIRECT_URIS = (
@@ -284,7 +284,7 @@ def _parse_sdes(text: str | None) -> list[dict[str, Any]] | None:
         value = json.loads(text)
     except json.JSONDecodeError as error:
         raise click.BadParameter(f"not JSON: {error}", param_hint="--lp-sdes") from None
-    problem = validate_lp_sdes(value)
+    problem = lp_sdes_problem(value)
     if problem:
         raise click.BadParameter(problem, param_hint="--lp-sdes")
     return value

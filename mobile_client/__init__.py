@@ -6,7 +6,6 @@ LivePerson Messaging SDK, which asks the app for a code or a JWT.
     backend_api.py      the backend's app API (HTTP with timeouts, plain Python)
     session_store.py    the session token in the OS secret store (keyring)
     messaging.py        the stub Messaging SDK around shared.messaging_sdk
-    pkce.py             the code verifier and its S256 challenge (RFC 7636), when PKCE is on
     background.py       worker threads, results handed back with @mainthread
     config.py           URLs and flow; loopback on the desktop, 10.0.2.2 on Android
 

@@ -15,13 +15,13 @@ from mobile_client.backend_api import BackendApi, BackendError, Login
 from mobile_client.background import run_in_background
 from mobile_client.config import ClientSettings, default_backend_url, default_liveperson_url
 from mobile_client.messaging import MessagingSdk
-from mobile_client.pkce import challenge, new_verifier
 from mobile_client.screens import load_layouts
 from mobile_client.screens.conversation import ConversationScreen
 from mobile_client.screens.home import HomeScreen
 from mobile_client.screens.login import LoginScreen
 from mobile_client.screens.settings import SettingsScreen
 from mobile_client.session_store import SessionStore
+from shared import pkce
 from shared.messaging_sdk import AuthenticationParams
 
 
@@ -189,8 +189,8 @@ class BrandApp(App):
         if token is None:
             raise BackendError("You are logged out.")
         if flow == "code" and self.client_settings.pkce:
-            verifier = new_verifier()
-            issued = self.api.liveperson_code(token, challenge(verifier))
+            verifier, challenge = pkce.new_pair()
+            issued = self.api.liveperson_code(token, challenge)
             return AuthenticationParams.code(issued["code"], issued["redirect_uri"], verifier)
         if flow == "code":
             issued = self.api.liveperson_code(token)

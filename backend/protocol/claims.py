@@ -1,10 +1,25 @@
-"""Which user claims each scope releases: OpenID Connect Core 1.0 §5.4, plus LivePerson's `lp_sdes`."""
+"""Which user claims each scope releases: OpenID Connect Core 1.0 §5.4. LivePerson's `lp_sdes`
+rule is `shared/validation/sdes.py`."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
-from backend.models import User
+
+class Claimant(Protocol):
+    """What the claims are made of: the stored user (backend/models/user.py) has these."""
+
+    subject: str
+    name: str | None
+    given_name: str | None
+    family_name: str | None
+    preferred_username: str | None
+    updated_at: datetime
+    email: str
+    email_verified: bool
+    phone_number: str | None
+    phone_number_verified: bool
 
 SUPPORTED_SCOPES = ("openid", "profile", "email", "phone")
 
@@ -26,7 +41,7 @@ def granted_scope(requested: str) -> list[str]:
     return [scope for scope in SUPPORTED_SCOPES if scope in requested.split()]
 
 
-def user_claims(user: User, scopes: list[str]) -> dict[str, Any]:
+def user_claims(user: Claimant, scopes: list[str]) -> dict[str, Any]:
     """§5.4: the claims the granted scopes release; absent values are left out (§5.3.2)."""
     values: dict[str, Any] = {
         "name": user.name,
@@ -45,21 +60,3 @@ def user_claims(user: User, scopes: list[str]) -> dict[str, Any]:
             if values[claim] is not None:
                 claims[claim] = values[claim]
     return claims
-
-
-# The SDE types that describe the customer rather than an event (LivePerson engagement attributes).
-CUSTOMER_SDE_TYPES = {"ctmrinfo": "info", "personal": "personal"}
-
-
-def validate_lp_sdes(value: Any) -> str | None:
-    """Why `value` is not a valid `lp_sdes` claim, or None. LivePerson expects a JSON *array*
-    of SDE objects; an object in its place (seen in public samples) is silently ignored."""
-    if not isinstance(value, list):
-        return "lp_sdes must be a JSON array of SDE objects, not " + type(value).__name__ + "."
-    for index, sde in enumerate(value):
-        if not isinstance(sde, dict) or sde.get("type") not in CUSTOMER_SDE_TYPES:
-            return f"lp_sdes[{index}] must be an object whose type is ctmrinfo or personal."
-        body = CUSTOMER_SDE_TYPES[sde["type"]]
-        if not isinstance(sde.get(body), dict):
-            return f"lp_sdes[{index}] ({sde['type']}) must carry an object under {body!r}."
-    return None

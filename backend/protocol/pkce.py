@@ -5,20 +5,23 @@ S256 for every client; `plain` only for clients registered with `allow_plain_pkc
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
-import re
 
 from backend.protocol.errors import invalid_grant, invalid_request
+from shared.pkce import (
+    CHALLENGE_RULE,
+    MAX_VERIFIER_LENGTH,
+    METHODS,
+    VERIFIER_RULE,
+    challenge_of,
+    challenge_well_formed,
+    verifier_well_formed,
+)
 
-# §4.2: a challenge is 43 to 128 unreserved characters (S256 gives exactly 43).
-_CHALLENGE = re.compile(r"[A-Za-z0-9\-._~]{43,128}")
-# §4.1 caps the verifier at 128 characters, but LivePerson has been seen sending longer ones;
-# accept them, up to a bound that still refuses abuse.
-MAX_VERIFIER_LENGTH = 1024
-METHODS = ("S256", "plain")
-_VERIFIER = re.compile(rf"[A-Za-z0-9\-._~]{{43,{MAX_VERIFIER_LENGTH}}}")
+__all__ = ["MAX_VERIFIER_LENGTH", "METHODS", "challenge_of", "check_challenge", "verify",
+           "well_formed"]
+
+well_formed = verifier_well_formed
 
 
 def check_challenge(challenge: str, method: str | None, allow_plain: bool) -> str:
@@ -28,23 +31,9 @@ def check_challenge(challenge: str, method: str | None, allow_plain: bool) -> st
         raise invalid_request(f"code_challenge_method {method!r} is not supported; use S256.")
     if method == "plain" and not allow_plain:
         raise invalid_request("This client must use code_challenge_method=S256.")
-    if not _CHALLENGE.fullmatch(challenge):
-        raise invalid_request("code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~].")
+    if not challenge_well_formed(challenge):
+        raise invalid_request(f"code_challenge must be {CHALLENGE_RULE}.")
     return method
-
-
-def s256(verifier: str) -> str:
-    """§4.2: BASE64URL-ENCODE(SHA256(ASCII(code_verifier)))."""
-    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-
-
-def challenge_of(verifier: str, method: str) -> str:
-    """§4.6: the challenge `verifier` answers under `method`."""
-    return s256(verifier) if method == "S256" else verifier
-
-
-def well_formed(verifier: str) -> bool:
-    return _VERIFIER.fullmatch(verifier) is not None
 
 
 def verify(verifier: str | None, challenge: str | None, method: str | None) -> None:
@@ -57,9 +46,7 @@ def verify(verifier: str | None, challenge: str | None, method: str | None) -> N
     if verifier is None:
         raise invalid_grant("code_verifier is required: the code was issued with a code_challenge.")
     if not well_formed(verifier):
-        raise invalid_request(
-            f"code_verifier must be 43 to {MAX_VERIFIER_LENGTH} characters of [A-Za-z0-9-._~]."
-        )
+        raise invalid_request(f"code_verifier must be {VERIFIER_RULE}.")
     computed = challenge_of(verifier, method or "plain")
     if not hmac.compare_digest(computed.encode(), challenge.encode()):
         raise invalid_grant("code_verifier does not match the code_challenge.")

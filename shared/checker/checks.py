@@ -10,8 +10,6 @@ code they are reported as skipped (WARN).
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import secrets
 import time
 from collections.abc import Callable, Mapping
@@ -21,6 +19,7 @@ from typing import Any
 import requests
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
+from shared import pkce
 from shared.checker.printable import printable
 from shared.validation import id_token, sdes
 from shared.validation.brand_keys import JwksKeys
@@ -399,7 +398,7 @@ class _Run:
                 "LivePerson's PKCE option cannot be used with this backend."
             )
         try:
-            code = self._fresh_code(pkce_challenge=_pkce_pair()[1])
+            code = self._fresh_code(pkce_challenge=pkce.new_pair()[1])
         except _CodeRefused as refused:
             return WARN, f"The code endpoint does not take a code_challenge: {refused.reason}"
         without = self._redeem(code)
@@ -409,7 +408,7 @@ class _Run:
                 "redeemed without code_verifier; it must be refused (RFC 7636 §4.6), or PKCE protects "
                 "nothing."
             )
-        verifier, challenge = _pkce_pair()
+        verifier, challenge = pkce.new_pair()
         code = self._fresh_code(pkce_challenge=challenge)
         try:
             self._exchange(code, code_verifier=verifier)
@@ -641,13 +640,6 @@ def _refusal(
         f"{refused}, but with HTTP {response.status_code} {got or '(no error code)'}; RFC 6749 §5.2 "
         f"expects HTTP {status} {error}."
     )
-
-
-def _pkce_pair() -> tuple[str, str]:
-    """RFC 7636 §4.1-§4.2: a 64-character verifier and its S256 challenge."""
-    verifier = secrets.token_urlsafe(48)
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def _json(response: requests.Response) -> dict[str, Any]:

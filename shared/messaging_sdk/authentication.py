@@ -7,12 +7,10 @@ Mirrors Android's `LPAuthenticationParams` (`setAuthKey`, `setHostAppRedirectUri
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-# RFC 7636 section 4.1: code_verifier = 43*128unreserved
-_CODE_VERIFIER = re.compile(r"[A-Za-z0-9\-._~]{43,128}")
+from shared import pkce
 
 
 class AuthType(Enum):
@@ -96,8 +94,9 @@ class AuthenticationParams:
     def _check_code(self) -> None:
         if self.host_app_redirect_uri is None:
             raise ValueError("the code flow needs the redirect URI the code was issued for")
-        if self.code_verifier is not None and not _CODE_VERIFIER.fullmatch(self.code_verifier):
-            raise ValueError("code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)")
+        # What the backend accepts, longer than RFC 7636's 128: LivePerson's own verifiers are.
+        if self.code_verifier is not None and not pkce.verifier_well_formed(self.code_verifier):
+            raise ValueError(f"code_verifier must be {pkce.VERIFIER_RULE} (RFC 7636)")
 
     def _check_implicit(self, jwt: str) -> None:
         if self.host_app_redirect_uri is not None or self.code_verifier is not None:

@@ -36,31 +36,26 @@ def engagement_attributes(claims: dict[str, Any]) -> dict[str, Any]:
     return {"customerInfo": customer, "personalInfo": personal}
 
 
-def parse_sdes(sdes: Any) -> list[dict[str, Any]]:
+def lp_sdes_problem(sdes: Any) -> str | None:
+    """Why `sdes` is not an `lp_sdes` claim LivePerson uses, or None. The one statement of the
+    rule: the backend checks a customer's SDEs with it before it stores them."""
     if isinstance(sdes, dict):
-        raise ValidationFailure(
-            "lp-sdes",
-            BAD_SDES,
-            "lp_sdes is a JSON object; LivePerson expects an array of SDE objects "
-            '([{"type": "ctmrinfo", "info": {...}}]) and ignores anything else.',
-        )
+        return ("lp_sdes is a JSON object; LivePerson expects an array of SDE objects "
+                '([{"type": "ctmrinfo", "info": {...}}]) and ignores anything else.')
     if not isinstance(sdes, list):
-        raise ValidationFailure(
-            "lp-sdes", BAD_SDES, f"lp_sdes must be an array of SDE objects, not {type(sdes).__name__}."
-        )
+        return f"lp_sdes must be an array of SDE objects, not {type(sdes).__name__}."
     for index, sde in enumerate(sdes):
         kind = sde.get("type") if isinstance(sde, dict) else None
         if kind not in AUTHENTICATED_SDES:
-            raise ValidationFailure(
-                "lp-sdes",
-                BAD_SDES,
-                f"lp_sdes[{index}] has type {kind!r}; an id_token carries ctmrinfo and personal SDEs only.",
-            )
+            return f"lp_sdes[{index}] has type {kind!r}; an id_token carries ctmrinfo and personal SDEs only."
         member = AUTHENTICATED_SDES[kind]
         if not isinstance(sde.get(member), dict):
-            raise ValidationFailure(
-                "lp-sdes",
-                BAD_SDES,
-                f"lp_sdes[{index}] ({kind}) must hold its attributes in an object {member!r}.",
-            )
+            return f"lp_sdes[{index}] ({kind}) must hold its attributes in an object {member!r}."
+    return None
+
+
+def parse_sdes(sdes: Any) -> list[dict[str, Any]]:
+    problem = lp_sdes_problem(sdes)
+    if problem is not None:
+        raise ValidationFailure("lp-sdes", BAD_SDES, problem)
     return sdes

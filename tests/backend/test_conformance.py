@@ -26,7 +26,7 @@ from werkzeug.test import TestResponse
 from backend.cli import DEMO_USER
 from backend.db import get_db
 from backend.models import AuthorizationCode, LoginSession
-from backend.protocol.pkce import s256
+from shared.pkce import s256
 from tests.backend.conftest import (
     CLIENT_ID,
     CLIENT_SECRET,

@@ -19,7 +19,8 @@ from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
 
 from backend import openapi
-from backend.protocol import authorization_request, parameters, pkce
+from backend.protocol import authorization_request, parameters
+from shared import pkce
 from tests.backend.conftest import ISSUER
 
 # Flask answers these for every GET and every route on its own; they are no contract.

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from backend.protocol.pkce import MAX_VERIFIER_LENGTH, s256
+from shared.pkce import MAX_VERIFIER_LENGTH, s256
 from tests.backend.conftest import (
     CLIENT_ID,
     REDIRECT_URI,

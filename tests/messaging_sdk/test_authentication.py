@@ -24,6 +24,12 @@ def test_code_flow():
     assert params.host_app_jwt is None
 
 
+def test_a_verifier_longer_than_128_characters_is_carried_as_the_backend_accepts_it():
+    """LivePerson's own verifiers exceed RFC 7636's 128 characters; the backend accepts up to
+    1024 (shared/pkce.py), and so must the SDK, or it refuses codes the backend would redeem."""
+    assert AuthenticationParams.code("c", REDIRECT, "v" * 1024).code_verifier == "v" * 1024
+
+
 def test_implicit_flow_with_a_signed_or_an_encrypted_jwt():
     assert AuthenticationParams.jwt(JWT).flow == "implicit"
     assert AuthenticationParams.jwt("h.k.iv.ct.tag").host_app_jwt == "h.k.iv.ct.tag"
@@ -48,6 +54,7 @@ def test_unauthenticated():
         (lambda: AuthenticationParams.code("c", REDIRECT, ""), "code_verifier must be a non-empty"),
         (lambda: AuthenticationParams.code("c", REDIRECT, "short"), "RFC 7636"),
         (lambda: AuthenticationParams.code("c", REDIRECT, "é" * 43), "RFC 7636"),
+        (lambda: AuthenticationParams.code("c", REDIRECT, "v" * 1025), "RFC 7636"),
         (lambda: AuthenticationParams.jwt(""), "host_app_jwt must be a non-empty string"),
         (lambda: AuthenticationParams.jwt("not-a-jwt"), "not a compact JWT"),
         (lambda: AuthenticationParams(AuthType.AUTH, auth_key="c", host_app_jwt=JWT), "not both"),
