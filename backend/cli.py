@@ -36,15 +36,9 @@ from backend.models import (
 )
 from backend.models.base import digest, utcnow
 from backend.oidc.discovery import endpoint_urls
+from shared import contract
 from shared.validation.sdes import lp_sdes_problem
 
-# Every redirect URI LivePerson has been seen to use (see the README's "Registering LivePerson").
-LIVEPERSON_REDIRECT_URIS = (
-    "https://liveperson.net",
-    "https://liveperson.net/",
-    "https://liveperson.net/oauth2/code_redirect",
-    "https://lpcdn.lpsnmedia.net/le_unified_window/index.html",
-)
 DEMO_USER = {
     "email": "demo@example.com",
     "password": "demo-password",
@@ -213,7 +207,7 @@ def liveperson_config() -> None:
         ("Client ID", client.client_id),
         ("Client secret", "(the secret given to create-client; it is stored hashed)"),
         ("JWKS endpoint", urls["jwks_uri"]),
-        ("Public key (RS256)", public_key_spki_base64(signing.as_dict(private=False))),
+        ("Public key (RS256)", public_key_spki_base64(signing.public_jwk)),
         ("JS method name", config["LIVEPERSON_JS_METHOD"]),
         ("Redirect URIs registered", " ".join(client.redirect_uris)),
     ]
@@ -235,8 +229,8 @@ def seed_demo(liveperson_url: str) -> None:
         _new_user(DEMO_USER["email"], DEMO_USER["password"], DEMO_SDES, profile)
     client_id = current_app.config["LIVEPERSON_CLIENT_ID"]
     if db.get(Client, client_id) is None:
-        popout = liveperson_url.rstrip("/") + "/le_unified_window/index.html"
-        _new_client(client_id, DEMO_CLIENT_SECRET, [*LIVEPERSON_REDIRECT_URIS, popout],
+        popout = liveperson_url.rstrip("/") + contract.POPOUT_WINDOW_PATH
+        _new_client(client_id, DEMO_CLIENT_SECRET, [*contract.REDIRECT_URIS, popout],
                     pkce_required=False, allow_plain_pkce=False)
     click.echo(f"Demo user:   {DEMO_USER['email']} / {DEMO_USER['password']}")
     click.echo(f"Demo client: {client_id} / {DEMO_CLIENT_SECRET}")

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from shared import contract
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -58,7 +60,7 @@ SETTINGS: tuple[Setting, ...] = (
             "and apps keep, is recognised."),
     Setting("LIVEPERSON_CLIENT_ID", "liveperson-demo",
             "The client that `/api/liveperson/code` issues codes for."),
-    Setting("LIVEPERSON_JS_METHOD", "lpGetAuthenticationToken",
+    Setting("LIVEPERSON_JS_METHOD", contract.JS_METHOD,
             "Name of the page's JavaScript authentication method, as entered in LivePerson."),
     Setting("LIVEPERSON_JWE_PUBLIC_KEY", None,
             "LivePerson's encryption public key (PEM, or one-line base64 SPKI). When set, "

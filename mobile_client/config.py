@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from kivy.utils import platform
 
-ACCOUNT = "12345678"  # the stand-in's LivePerson account
+from shared import contract
+
+ACCOUNT = contract.STANDIN_ACCOUNT  # the stand-in's LivePerson account
 BACKEND_PORT = 8000
 LIVEPERSON_PORT = 8002
 FLOWS = ("code", "implicit")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
-REAL_TAG = "https://lptag.liveperson.net/tag/tag.js"
+from shared import contract
+
 FLOWS = ("code", "implicit")
 
 
@@ -19,14 +21,13 @@ class Settings:
     liveperson_section: str = "authenticated"
     # Empty: ask the stand-in which flow its account uses; a real account's flow must be set here.
     flow: str | None = None
-    js_method: str = "lpGetAuthenticationToken"
+    js_method: str = contract.JS_METHOD
     js_context: str | None = None
 
-    def tag_url(self) -> str:
-        """The Web SDK tag this page loads: the real one for a real account, else the stand-in's."""
-        if self.liveperson_account:
-            return f"{REAL_TAG}?site={self.liveperson_account}"
-        return f"{self.liveperson_url.rstrip('/')}/tag/tag.js?site=12345678"
+    def tag_url(self) -> str | None:
+        """LivePerson's tag for a real account; None for the stand-in, whose account the page
+        asks the stand-in for before it loads the stand-in's tag (liveperson-tag.js)."""
+        return f"{contract.TAG_URL}?site={self.liveperson_account}" if self.liveperson_account else None
 
     def page_config(self) -> dict[str, str | None]:
         """What the browser's scripts read (rendered into every page as JSON)."""
@@ -35,7 +36,7 @@ class Settings:
             # Compared exactly by LivePerson, so it is not normalised.
             "issuer": self.issuer or self.backend_url.rstrip("/"),
             "livepersonUrl": None if self.liveperson_account else self.liveperson_url.rstrip("/"),
-            "site": self.liveperson_account or "12345678",
+            "site": self.liveperson_account,
             "section": self.liveperson_section,
             "tagUrl": self.tag_url(),
             "flow": self.flow,
@@ -44,8 +45,16 @@ class Settings:
         }
 
 
+# Each default is stated once, in the dataclass; an option's default is its field's.
+_DEFAULTS: dict[str, Any] = {field.name: field.default for field in fields(Settings)}
+
+
 def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(f"WEB_CLIENT_{name}", default) or default
+
+
+def _default(name: str) -> Any:
+    return _env(name.upper(), _DEFAULTS[name])
 
 
 def parser() -> argparse.ArgumentParser:
@@ -55,18 +64,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=int(_env("PORT", "8001") or 8001))
     p.add_argument("--backend-url", default=_env("BACKEND_URL", "http://127.0.0.1:8000"),
                    help="the brand backend (its BACKEND_CORS_ORIGINS must list this site's origin)")
-    p.add_argument("--issuer", default=_env("ISSUER"),
+    p.add_argument("--issuer", default=_default("issuer"),
                    help="the backend's issuer, exactly as configured in LivePerson (default: --backend-url)")
-    p.add_argument("--liveperson-url", default=_env("LIVEPERSON_URL", "http://127.0.0.1:8002"),
+    p.add_argument("--liveperson-url", default=_default("liveperson_url"),
                    help="the LivePerson stand-in, whose tag is loaded when no account is given")
-    p.add_argument("--liveperson-account", default=_env("LIVEPERSON_ACCOUNT"),
+    p.add_argument("--liveperson-account", default=_default("liveperson_account"),
                    help="a real LivePerson account id: load LivePerson's own tag")
-    p.add_argument("--liveperson-section", default=_env("LIVEPERSON_SECTION", "authenticated"))
-    p.add_argument("--flow", choices=FLOWS, default=_env("FLOW"),
+    p.add_argument("--liveperson-section", default=_default("liveperson_section"))
+    p.add_argument("--flow", choices=FLOWS, default=_default("flow"),
                    help="code or implicit (default: what the stand-in's account uses)")
-    p.add_argument("--js-method", default=_env("JS_METHOD", "lpGetAuthenticationToken"),
+    p.add_argument("--js-method", default=_default("js_method"),
                    help="the authentication method's name, as configured in LivePerson")
-    p.add_argument("--js-context", default=_env("JS_CONTEXT"),
+    p.add_argument("--js-context", default=_default("js_context"),
                    help="the object holding the method, dotted (e.g. brand.auth); default: window")
     return p
 

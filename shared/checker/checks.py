@@ -19,7 +19,7 @@ from typing import Any
 import requests
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-from shared import pkce
+from shared import contract, pkce
 from shared.checker.printable import printable
 from shared.validation import id_token, sdes
 from shared.validation.brand_keys import JwksKeys
@@ -50,7 +50,7 @@ CHECK_IDS = (
 )
 PASS, WARN, FAIL = "PASS", "WARN", "FAIL"
 NEEDS_FRESH_CODE = "skipped: needs a fresh code; use --email/--password"
-DEFAULT_REDIRECT_URI = "https://liveperson.net"  # LivePerson's documented default
+DEFAULT_REDIRECT_URI = contract.DEFAULT_REDIRECT_URI
 DEFAULT_TIMEOUT = 10.0
 SKEW = 30  # seconds of clock difference tolerated on iat/exp, as the stand-in does
 _MAX_REASON = 500  # characters; a brand's HTML error page is cut short

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
+from shared import contract
 from shared.validation import secret_input
 from shared.validation.authenticate import Settings as ValidationSettings
 from shared.validation.discovery import allowed_host
@@ -22,16 +24,28 @@ FLOWS = ("code", "implicit")
 @dataclass(frozen=True)
 class StandInSettings:
     validation: ValidationSettings
-    account: str = "12345678"
+    account: str = contract.STANDIN_ACCOUNT
     flow: str = "code"  # what the Web SDK tag and the pop-out window ask the brand for
-    js_method: str = "lpGetAuthenticationToken"
+    js_method: str = contract.JS_METHOD
     js_context: str | None = None
-    redirect_uri: str = "https://liveperson.net"  # LivePerson's documented default
+    redirect_uri: str = contract.DEFAULT_REDIRECT_URI
     jwe_key_file: Path | None = None  # keeps the encryption key the brand configured across restarts
+
+
+# Each default is stated once, in the dataclasses; an option's default is its field's.
+_DEFAULTS: dict[str, Any] = {
+    field.name: field.default for cls in (ValidationSettings, StandInSettings) for field in fields(cls)
+}
 
 
 def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(f"LIVEPERSON_{name}", default)
+
+
+def _default(name: str) -> Any:
+    """The option's LIVEPERSON_* variable, else its field's default (converted by argparse)."""
+    value = _DEFAULTS[name]
+    return _env(name.upper(), None if value is None else str(value))
 
 
 def _flag(name: str) -> bool:
@@ -44,9 +58,9 @@ def parser() -> argparse.ArgumentParser:
         description="A local stand-in for LivePerson's side of consumer authentication.",
     )
     p.add_argument("--host", default=_env("HOST", "127.0.0.1"))
-    p.add_argument("--port", type=int, default=int(_env("PORT", "8002") or 8002))
+    p.add_argument("--port", type=int, default=_env("PORT", "8002"))
     p.add_argument("--issuer", default=_env("ISSUER"), help="the brand's issuer URL, exactly")
-    p.add_argument("--client-id", default=_env("CLIENT_ID", ""))
+    p.add_argument("--client-id", default=_default("client_id"))
     secret = p.add_mutually_exclusive_group()
     secret.add_argument(
         "--client-secret-file",
@@ -62,22 +76,24 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--auth-method",
         choices=("basic", "post"),
-        default=_env("AUTH_METHOD", "basic"),
+        default=_default("auth_method"),
         help="client_secret_basic or client_secret_post at the brand's token endpoint",
     )
     p.add_argument(
         "--public-key",
-        default=_env("PUBLIC_KEY"),
+        default=_default("public_key"),
         help="the brand's public key, one-line base64 SPKI (default: use its JWKS)",
     )
-    p.add_argument("--jwks-uri", default=_env("JWKS_URI"), help="default: from discovery")
-    p.add_argument("--token-endpoint", default=_env("TOKEN_ENDPOINT"), help="default: from discovery")
+    p.add_argument("--jwks-uri", default=_default("jwks_uri"), help="default: from discovery")
+    p.add_argument("--token-endpoint", default=_default("token_endpoint"), help="default: from discovery")
     p.add_argument(
         "--authorization-endpoint",
-        default=_env("AUTHORIZATION_ENDPOINT"),
+        default=_default("authorization_endpoint"),
         help="the pop-out window's target; default: from discovery (set it with --token-endpoint)",
     )
-    p.add_argument("--userinfo-endpoint", default=_env("USERINFO_ENDPOINT"), help="default: from discovery")
+    p.add_argument(
+        "--userinfo-endpoint", default=_default("userinfo_endpoint"), help="default: from discovery"
+    )
     p.add_argument("--pkce", action="store_true", default=_flag("PKCE"))
     p.add_argument(
         "--jwe",
@@ -86,14 +102,14 @@ def parser() -> argparse.ArgumentParser:
         help="expect the implicit flow's JWT encrypted with the stand-in's public key",
     )
     p.add_argument("--userinfo", action="store_true", default=_flag("USERINFO"))
-    p.add_argument("--skew", type=int, default=int(_env("SKEW", "30") or 30))
-    p.add_argument("--timeout", type=float, default=float(_env("TIMEOUT", "5") or 5))
-    p.add_argument("--account", default=_env("ACCOUNT", "12345678"))
-    p.add_argument("--flow", choices=FLOWS, default=_env("FLOW", "code"))
-    p.add_argument("--js-method", default=_env("JS_METHOD", "lpGetAuthenticationToken"))
-    p.add_argument("--js-context", default=_env("JS_CONTEXT"))
-    p.add_argument("--redirect-uri", default=_env("REDIRECT_URI", "https://liveperson.net"))
-    p.add_argument("--jwe-key-file", type=Path, default=_env("JWE_KEY_FILE"))
+    p.add_argument("--skew", type=int, default=_default("skew"))
+    p.add_argument("--timeout", type=float, default=_default("timeout"))
+    p.add_argument("--account", default=_default("account"))
+    p.add_argument("--flow", choices=FLOWS, default=_default("flow"))
+    p.add_argument("--js-method", default=_default("js_method"))
+    p.add_argument("--js-context", default=_default("js_context"))
+    p.add_argument("--redirect-uri", default=_default("redirect_uri"))
+    p.add_argument("--jwe-key-file", type=Path, default=_default("jwe_key_file"))
     p.add_argument(
         "--allow-host",
         action="append",

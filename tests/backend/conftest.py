@@ -18,9 +18,10 @@ from joserfc.jwk import KeySet
 from sqlalchemy import create_engine, make_url, select, text
 
 from backend import create_app
-from backend.cli import DEMO_CLIENT_SECRET, DEMO_USER, LIVEPERSON_REDIRECT_URIS
+from backend.cli import DEMO_CLIENT_SECRET, DEMO_USER
 from backend.db import dispose, get_db
 from backend.models import Base
+from shared.contract import REDIRECT_URIS as LIVEPERSON_REDIRECT_URIS
 from tests.support import postgres
 
 ISSUER = "https://brand.example"

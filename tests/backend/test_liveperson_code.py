@@ -9,9 +9,10 @@ import secrets
 import pytest
 from sqlalchemy import update
 
-from backend.cli import DEMO_SDES, DEMO_USER, LIVEPERSON_REDIRECT_URIS
+from backend.cli import DEMO_SDES, DEMO_USER
 from backend.db import get_db
 from backend.models import Client
+from shared.contract import REDIRECT_URIS as LIVEPERSON_REDIRECT_URIS
 from tests.backend.conftest import (
     CLIENT_ID,
     EMAIL,

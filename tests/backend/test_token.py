@@ -18,10 +18,10 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
-from backend.cli import LIVEPERSON_REDIRECT_URIS
 from backend.db import get_db
 from backend.models import AuthorizationCode
 from backend.models.base import utcnow
+from shared.contract import REDIRECT_URIS as LIVEPERSON_REDIRECT_URIS
 from tests.backend.conftest import (
     CLIENT_ID,
     CLIENT_SECRET,

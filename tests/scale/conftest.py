@@ -19,7 +19,7 @@ import requests
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-from backend.cli import LIVEPERSON_REDIRECT_URIS
+from shared.contract import REDIRECT_URIS as LIVEPERSON_REDIRECT_URIS
 from tests.backend.conftest import bearer
 from tests.integration.conftest import CLIENT_ID, CLIENT_SECRET, TIMEOUT, api_login
 from tests.support import postgres, servers

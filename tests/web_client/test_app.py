@@ -18,9 +18,9 @@ def page_config(settings: Settings, path: str = "/account") -> dict[str, str | N
     return json.loads(found.group(1))
 
 
-def test_without_an_account_the_page_loads_the_standin_tag() -> None:
+def test_without_an_account_the_page_asks_the_standin_for_its_account() -> None:
     config = page_config(Settings(backend_url="http://127.0.0.1:9000/", liveperson_url="http://127.0.0.1:9002"))
-    assert config["tagUrl"] == "http://127.0.0.1:9002/tag/tag.js?site=12345678"
+    assert config["tagUrl"] is None and config["site"] is None  # the page asks the stand-in
     assert config["livepersonUrl"] == "http://127.0.0.1:9002"
     assert config["backendUrl"] == config["issuer"] == "http://127.0.0.1:9000"
     assert config["flow"] is None  # asked from the stand-in

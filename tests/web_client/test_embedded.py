@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from playwright.sync_api import Page, Request, expect
 
-from tests.web_client.conftest import Brand, Shots, Site, log_in, open_chat
+from tests.web_client.conftest import Brand, Shots, Site, brand_stack, log_in, open_chat
 
 
 def backend_requests(page: Page, brand: Brand, path: str) -> list[Request]:
@@ -112,3 +113,15 @@ def test_method_name_and_context_are_configurable(page: Page, site: Site, shots:
     shots.take(page, "custom-method-authenticated")
     assert page.evaluate("typeof brandApp.chat.getBrandCode") == "function"
     assert page.evaluate("typeof window.lpGetAuthenticationToken") == "undefined"
+
+
+def test_the_page_embeds_the_account_the_standin_serves(page: Page, tmp_path: Path) -> None:
+    """The site is not told the stand-in's account: it asks the stand-in, so a stand-in started
+    with another `--account` is embedded with that one."""
+    with brand_stack(tmp_path, {"other": ["--account", "90233546"]}, popout="other") as (_, brands):
+        brand = brands["other"]
+        tags: list[str] = []
+        page.on("request", lambda r: tags.append(r.url) if "/tag/tag.js" in r.url else None)
+        sub = log_in(page, brand.web)
+        assert set(tags) == {f"{brand.standin.url}/tag/tag.js?site=90233546"}  # on each page
+        check_authenticated(page, brand, sub, "code")

@@ -69,5 +69,22 @@
     current = null;
   }
 
-  window.brand = { config, api, describe, currentUser, forgetUser, BackendUnreachable };
+  // The local stand-in's settings for its account (account id, flow, method name), asked once;
+  // null with a real LivePerson account, whose settings this site is configured with.
+  let standIn = null;
+  function standInConfig() {
+    if (!config.livepersonUrl) return Promise.resolve(null);
+    if (!standIn) {
+      standIn = fetch(config.livepersonUrl + "/api/config").then((response) => {
+        if (!response.ok) throw new BackendUnreachable("the LivePerson stand-in gave no configuration");
+        return response.json();
+      });
+      standIn.catch(() => {
+        standIn = null;
+      });
+    }
+    return standIn;
+  }
+
+  window.brand = { config, api, describe, currentUser, forgetUser, standInConfig, BackendUnreachable };
 })();

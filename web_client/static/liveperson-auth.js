@@ -18,7 +18,7 @@
 (function () {
   "use strict";
 
-  const { config, api, describe, currentUser, forgetUser, BackendUnreachable } = window.brand;
+  const { config, api, describe, currentUser, forgetUser, standInConfig, BackendUnreachable } = window.brand;
 
   window.lpTag = window.lpTag || {};
   lpTag.identities = lpTag.identities || [];
@@ -92,26 +92,14 @@
 
   // The flow is a setting of the LivePerson account. With the stand-in the page can ask it; with a
   // real account it is configured on this site (WEB_CLIENT_FLOW).
-  let standInConfig = null;
   function whichFlow() {
     if (config.flow) return Promise.resolve(config.flow);
-    if (!standInConfig) {
-      standInConfig = fetch(config.livepersonUrl + "/api/config").then((response) => {
-        if (!response.ok) throw new BackendUnreachable("the LivePerson stand-in gave no configuration");
-        return response.json();
-      });
-      standInConfig.catch(() => {
-        standInConfig = null;
-      });
-    }
-    return standInConfig.then((settings) => settings.flow || "code");
+    return standInConfig().then((settings) => settings.flow);
   }
 
   // With the stand-in, its account may name another method or context: answer under that name too.
   if (!config.flow && config.livepersonUrl) {
-    whichFlow().then(() => standInConfig).then((settings) => {
-      if (settings && settings.js_method) register(settings.js_context, settings.js_method);
-    }).catch(() => {});
+    standInConfig().then((settings) => register(settings.js_context, settings.js_method), () => {});
   }
 
   // Installs the method as context.name, creating the (dotted) context object when it is missing.
@@ -121,7 +109,7 @@
       target[part] = target[part] || {};
       target = target[part];
     }
-    target[name || "lpGetAuthenticationToken"] = getAuthenticationToken;
+    target[name] = getAuthenticationToken;
   }
 
   // ---------------------------------------------------------------------------------------

@@ -394,7 +394,7 @@
   }
 
   function authenticationMethod(config) {
-    const name = config.js_method || "lpGetAuthenticationToken";
+    const name = config.js_method;
     const label = config.js_context ? `${config.js_context}.${name}` : name;
     let context = window;
     for (const part of (config.js_context || "").split(".").filter(Boolean)) {

@@ -1,0 +1,25 @@
+"""What LivePerson fixes and every part of the project must agree on: names, addresses and
+defaults from LivePerson's side of consumer authentication (see the README's "Registering the
+backend with LivePerson"). Each is written here once; the backend, the stand-in, the web
+client, the app and the checker import it.
+"""
+
+from __future__ import annotations
+
+# The page's authentication method LivePerson calls, unless the brand names another in the console.
+JS_METHOD = "lpGetAuthenticationToken"
+# The pop-out window's page, on LivePerson's CDN and on the stand-in alike.
+POPOUT_WINDOW_PATH = "/le_unified_window/index.html"
+# The redirect URI LivePerson sends when none is configured.
+DEFAULT_REDIRECT_URI = "https://liveperson.net"
+# Every redirect URI LivePerson has been seen to send: a brand registers them all, compared exactly.
+REDIRECT_URIS = (
+    DEFAULT_REDIRECT_URI,
+    "https://liveperson.net/",
+    "https://liveperson.net/oauth2/code_redirect",
+    "https://lpcdn.lpsnmedia.net" + POPOUT_WINDOW_PATH,
+)
+# LivePerson's Web SDK tag, loaded with `?site=ACCOUNT` on a brand's pages.
+TAG_URL = "https://lptag.liveperson.net/tag/tag.js"
+# The account the local stand-in serves unless told another (`--account`).
+STANDIN_ACCOUNT = "12345678"
