@@ -1,11 +1,14 @@
-"""Gunicorn settings for `gunicorn 'backend:create_app()'` (read from the working directory)."""
-
-import os
+"""Gunicorn settings for `gunicorn 'backend:create_app()'` (read from the working directory).
+Where to listen, how many workers and the access log are backend settings (`backend/config.py`:
+BACKEND_BIND, BACKEND_WORKERS, BACKEND_ACCESS_LOG)."""
 
 from gunicorn.http import message
 
-bind = os.environ.get("BACKEND_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("BACKEND_WORKERS", "2"))
+# Named so: gunicorn reads every name in this file as one of its settings (it has `config`).
+from backend.config import value as backend_setting
+
+bind = backend_setting("BIND")
+workers = backend_setting("WORKERS")
 # The request line ("GET <target> HTTP/1.1") is bounded: unbounded, one 50 MB line kept a worker
 # copying its growing buffer at every read until the worker was killed for it. The longest
 # lines a browser sends come from LivePerson's pop-out window: its authorization URL carries a
@@ -30,9 +33,7 @@ limit_request_line = 32 * 1024
 message.MAX_REQUEST_LINE = max(message.MAX_REQUEST_LINE, limit_request_line)
 # Header fields keep gunicorn's default limit (8190 bytes each): the pages are sent with
 # Referrer-Policy: no-referrer, so the login page's long URL never comes back as a Referer.
-# Off unless asked for (BACKEND_ACCESS_LOG=- for stdout, or a file): the proxy in front keeps
-# the access log, and gunicorn's own costs 5% of a code exchange.
-accesslog = os.environ.get("BACKEND_ACCESS_LOG") or None
+accesslog = backend_setting("ACCESS_LOG")
 # Gunicorn 27's control socket has one default path per user: several instances on one machine
 # would take it over from each other, and the first to stop would remove it for the rest.
 control_socket_disable = True

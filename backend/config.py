@@ -72,22 +72,33 @@ SETTINGS: tuple[Setting, ...] = (
             "login cookie (the demo web client by default)."),
     Setting("PROXY_HOPS", 0,
             "Number of trusted reverse proxies in front of the app (X-Forwarded-For/-Proto)."),
+    # Read by gunicorn.conf.py, not by the app.
+    Setting("BIND", "127.0.0.1:8000", "Where gunicorn listens (`host:port`)."),
+    Setting("WORKERS", 2, "Gunicorn worker processes; one per core."),
+    Setting("ACCESS_LOG", None,
+            "Gunicorn's access log: `-` for standard output, or a file. Off by default: the proxy "
+            "in front keeps one, and gunicorn's own costs 5% of a code exchange."),
 )
+_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def value(name: str) -> Any:
+    """Setting `name` from its `BACKEND_*` variable, else its default; gunicorn.conf.py reads
+    the serving settings this way too."""
+    setting = _BY_NAME[name]
+    raw = os.environ.get(setting.env)
+    if raw is None:
+        return setting.default
+    if isinstance(setting.default, int):
+        if not (raw.isascii() and raw.isdigit()):
+            raise SystemExit(f"{setting.env} must be a whole number of 0 or more, got {raw!r}")
+        return int(raw)
+    return raw
 
 
 def load(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Flask config keys: defaults, then `BACKEND_*` variables, then `overrides` (tests)."""
-    config: dict[str, Any] = {}
-    for setting in SETTINGS:
-        raw = os.environ.get(setting.env)
-        if raw is None:
-            config[setting.name] = setting.default
-        elif isinstance(setting.default, int):
-            if not (raw.isascii() and raw.isdigit()):
-                raise SystemExit(f"{setting.env} must be a whole number of 0 or more, got {raw!r}")
-            config[setting.name] = int(raw)
-        else:
-            config[setting.name] = raw
+    config: dict[str, Any] = {setting.name: value(setting.name) for setting in SETTINGS}
     config.update(overrides or {})
     config["ISSUER"] = config["ISSUER"].rstrip("/")
     if config["DATABASE_URL"] is None:
