@@ -11,33 +11,25 @@ import secrets
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import click
 from click.core import ParameterSource
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import delete, or_, select, text
+from sqlalchemy import select, text
 
 from backend import migrations
+from backend.admin import Refused, accounts, clients, purge
 from backend.config import SETTINGS
 from backend.db import get_db
 from backend.keys import public_key_spki_base64
-from backend.login.passwords import MIN_LENGTH, hash_password
-from backend.models import (
-    AuthorizationCode,
-    Client,
-    LoginFailure,
-    LoginSession,
-    SigningKey,
-    User,
-)
-from backend.models.base import digest, utcnow
+from backend.login.passwords import MIN_LENGTH
+from backend.models import Client, SigningKey, User
+from backend.models.base import utcnow
 from backend.oidc.discovery import endpoint_urls
 from shared import contract
-from shared.validation.sdes import lp_sdes_problem
+from shared.validation import secret_input
 
 DEMO_USER = {
     "email": "demo@example.com",
@@ -139,7 +131,8 @@ def create_user(email: str, password: str | None, password_file: str | None, lp_
                 **profile: str | None) -> None:
     """Add a customer who can log in."""
     lp_sdes_value = _parse_sdes(lp_sdes)
-    email = _checked_email(email)  # before the password is asked for
+    with _as_click_errors():
+        email = accounts.checked_email(email)  # before the password is asked for
     password, source = _given_secret("password", NEW_USER_PASSWORD_ENV, password, password_file)
     if password is None:
         if not (sys.stdin and sys.stdin.isatty()):
@@ -148,7 +141,9 @@ def create_user(email: str, password: str | None, password_file: str | None, lp_
                 "terminal to be asked for it."
             )
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    user = _new_user(email, password, lp_sdes_value, profile, given_by=source)
+    with _as_click_errors():
+        user = accounts.create_user(get_db(), email, password, lp_sdes_value, profile,
+                                    given_by=source)
     click.echo(f"Created user {user.email} (sub {user.subject}).")
 
 
@@ -171,8 +166,10 @@ def create_client(client_id: str, secret: str | None, secret_file: str | None,
     given, source = _given_secret("secret", NEW_CLIENT_SECRET_ENV, secret, secret_file)
     generated = given is None
     secret = secrets.token_urlsafe(32) if given is None else given  # "" is refused, not replaced
-    _new_client(client_id, secret, list(redirect_uris), pkce_required, allow_plain_pkce,
-                given_by=source)
+    with _as_click_errors():
+        clients.register_client(get_db(), client_id, secret, list(redirect_uris),
+                                pkce_required=pkce_required, allow_plain_pkce=allow_plain_pkce,
+                                given_by=source)
     click.echo(f"Created client {client_id}.")
     if generated:
         click.echo(f"Client secret (shown once, stored hashed): {secret}")
@@ -226,12 +223,12 @@ def seed_demo(liveperson_url: str) -> None:
     db = get_db()
     if db.scalar(select(User).where(User.email == DEMO_USER["email"])) is None:
         profile = {k: v for k, v in DEMO_USER.items() if k not in ("email", "password")}
-        _new_user(DEMO_USER["email"], DEMO_USER["password"], DEMO_SDES, profile)
+        accounts.create_user(db, DEMO_USER["email"], DEMO_USER["password"], DEMO_SDES, profile)
     client_id = current_app.config["LIVEPERSON_CLIENT_ID"]
     if db.get(Client, client_id) is None:
         popout = liveperson_url.rstrip("/") + contract.POPOUT_WINDOW_PATH
-        _new_client(client_id, DEMO_CLIENT_SECRET, [*contract.REDIRECT_URIS, popout],
-                    pkce_required=False, allow_plain_pkce=False)
+        clients.register_client(db, client_id, DEMO_CLIENT_SECRET, [*contract.REDIRECT_URIS, popout],
+                                pkce_required=False, allow_plain_pkce=False)
     click.echo(f"Demo user:   {DEMO_USER['email']} / {DEMO_USER['password']}")
     click.echo(f"Demo client: {client_id} / {DEMO_CLIENT_SECRET}")
 
@@ -241,23 +238,7 @@ def seed_demo(liveperson_url: str) -> None:
 def purge_expired() -> None:
     """Delete what can no longer be used; run it from cron. A consumed code is kept until the
     token issued from it has expired, so its reuse is still recognised (and revokes) until then."""
-    config = current_app.config
-    now = utcnow()
-    db = get_db()
-    removed = {
-        "authorization codes": db.execute(delete(AuthorizationCode).where(
-            AuthorizationCode.expires_at < now,
-            or_(AuthorizationCode.access_token_expires_at.is_(None),
-                AuthorizationCode.access_token_expires_at < now),
-        )).rowcount,
-        "login sessions": db.execute(delete(LoginSession).where(
-            or_(LoginSession.expires_at < now, LoginSession.revoked_at.is_not(None))
-        )).rowcount,
-        "failed logins": db.execute(delete(LoginFailure).where(
-            LoginFailure.at < now - timedelta(seconds=config["LOGIN_WINDOW"])
-        )).rowcount,
-    }
-    db.commit()
+    removed = purge.purge_expired(get_db(), utcnow(), current_app.config["LOGIN_WINDOW"])
     click.echo(", ".join(f"{count} {what}" for what, count in removed.items()) + " deleted.")
 
 
@@ -278,10 +259,8 @@ def _parse_sdes(text: str | None) -> list[dict[str, Any]] | None:
         value = json.loads(text)
     except json.JSONDecodeError as error:
         raise click.BadParameter(f"not JSON: {error}", param_hint="--lp-sdes") from None
-    problem = lp_sdes_problem(value)
-    if problem:
-        raise click.BadParameter(problem, param_hint="--lp-sdes")
-    return value
+    with _as_click_errors():
+        return accounts.checked_sdes(value)
 
 
 def _given_secret(option: str, variable: str, value: str | None,
@@ -295,77 +274,18 @@ def _given_secret(option: str, variable: str, value: str | None,
         return value, source
     if value is not None:
         raise click.UsageError(f"{source} and --{option}-file both give the {option}: give one.")
-    return _read_secret_file(path, f"--{option}-file"), f"--{option}-file"
-
-
-def _read_secret_file(path: str, hint: str) -> str:
     try:
-        if path == "-":
-            text = sys.stdin.read()
-        else:
-            with open(path, encoding="utf-8", newline="") as file:
-                text = file.read()
-    except OSError as error:
-        raise click.BadParameter(f"cannot read {path}: {error.strerror}.", param_hint=hint) from None
-    except UnicodeDecodeError:
-        raise click.BadParameter(f"{path} is not UTF-8 text.", param_hint=hint) from None
-    if text.endswith("\n"):  # the newline editors and `echo` end a file with (CRLF on Windows)
-        text = text.removesuffix("\n").removesuffix("\r")
-    return text
+        return secret_input.read_file(path), f"--{option}-file"
+    except secret_input.SecretUnavailable as error:
+        raise click.BadParameter(str(error), param_hint=f"--{option}-file") from None
 
 
-def _checked_email(email: str) -> str:
-    email = email.strip().lower()
-    local, at, domain = email.partition("@")
-    if not (local and at and "." in domain) or any(char.isspace() for char in email):
-        raise click.BadParameter(f"{email!r} is not an email address.", param_hint="EMAIL")
-    return email
-
-
-def _new_user(email: str, password: str, lp_sdes: list[dict[str, Any]] | None,
-              profile: dict[str, str | None], given_by: str = "--password") -> User:
-    email = _checked_email(email)
-    if len(password) < MIN_LENGTH:
-        raise click.BadParameter(f"at least {MIN_LENGTH} characters.", param_hint=given_by)
-    db = get_db()
-    if db.scalar(select(User.id).where(User.email == email)) is not None:
-        raise click.ClickException(f"A user {email} already exists; nothing changed.")
-    user = User(email=email, password_hash=hash_password(password), lp_sdes=lp_sdes,
-                updated_at=utcnow(), **profile)
-    db.add(user)
-    db.commit()
-    return user
-
-
-def _new_client(client_id: str, secret: str, redirect_uris: list[str], pkce_required: bool,
-                allow_plain_pkce: bool, given_by: str = "--secret") -> None:
-    if not client_id or client_id != client_id.strip():
-        # An empty id can never authenticate; stray spaces never match what LivePerson sends.
-        raise click.BadParameter(f"{client_id!r}: must be non-empty, without surrounding spaces.",
-                                 param_hint="--client-id")
-    if len(secret) < 16:
-        raise click.BadParameter("at least 16 characters.", param_hint=given_by)
-    for uri in redirect_uris:
-        problem = redirect_uri_problem(uri)
-        if problem:
-            raise click.BadParameter(f"{uri!r}: {problem}", param_hint="--redirect-uri")
-    db = get_db()
-    if db.get(Client, client_id) is not None:
-        raise click.ClickException(f"A client {client_id} already exists; nothing changed.")
-    db.add(Client(client_id=client_id, secret_hash=digest(secret), redirect_uris=redirect_uris,
-                  pkce_required=pkce_required, allow_plain_pkce=allow_plain_pkce))
-    db.commit()
-
-
-def redirect_uri_problem(uri: str) -> str | None:
-    """RFC 6749 §3.1.2: absolute, no fragment; RFC 9700 §4.1: https, or http on loopback."""
-    if any(character.isspace() for character in uri):
-        return "a redirect URI must not contain spaces (it would never match exactly)."
-    parts = urlsplit(uri)
-    if parts.fragment or "#" in uri:
-        return "a redirect URI must not have a fragment."
-    if parts.scheme == "https" and parts.hostname:
-        return None
-    if parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1"):
-        return None
-    return "must be an absolute https URL (http only on loopback, for development)."
+@contextmanager
+def _as_click_errors() -> Iterator[None]:
+    """An operator's refusal, named after the option at fault."""
+    try:
+        yield
+    except Refused as refused:
+        if refused.option in ("EMAIL", "--client-id") and "already exists" in refused.message:
+            raise click.ClickException(refused.message) from None
+        raise click.BadParameter(refused.message, param_hint=refused.option) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, request
 from sqlalchemy import select
 
+from backend.admin.accounts import canonical_email
 from backend.db import get_db
 from backend.login import devices, throttle
 from backend.login.passwords import verify_password
@@ -22,7 +23,7 @@ def check_credentials(email: str, password: str, device_token: str | None) -> Us
     """The user these credentials belong to; raises LoginRefused or throttle.RateLimited.
     `device_token` is the proof of an earlier login the browser or app kept (`devices.py`)."""
     db = get_db()
-    email = email.strip().lower()
+    email = canonical_email(email)
     user = db.scalar(select(User).where(User.email == email))
     attempt = throttle.reserve(
         db, email, request.remote_addr or "unknown", devices.recognised(device_token, user),

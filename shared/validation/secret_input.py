@@ -9,7 +9,6 @@ from __future__ import annotations
 import getpass
 import sys
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
 Ask = Callable[[str], str]
 
@@ -19,9 +18,14 @@ class SecretUnavailable(ValueError):
 
 
 def read_file(path: str) -> str:
-    """The file's text without one trailing newline: the file's, not the secret's (`echo s > f`)."""
+    """The file's text (`-`: standard input) without one trailing newline, LF or CRLF: the
+    file's, not the secret's (`echo s > f`)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        if path == "-":
+            text = sys.stdin.read()
+        else:
+            with open(path, encoding="utf-8", newline="") as file:
+                text = file.read()
     except (OSError, UnicodeDecodeError) as error:
         raise SecretUnavailable(f"cannot read the secret file {path}: {error}") from None
     if text.endswith("\r\n"):

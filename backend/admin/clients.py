@@ -1,0 +1,49 @@
+"""Registered clients (LivePerson, for one brand account): created by the operator
+(`create-client`, `seed-demo`)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session
+
+from backend.admin import Refused
+from backend.models import Client
+from backend.models.base import digest
+
+MIN_SECRET_LENGTH = 16
+
+
+def redirect_uri_problem(uri: str) -> str | None:
+    """RFC 6749 §3.1.2: absolute, no fragment; RFC 9700 §4.1: https, or http on loopback."""
+    if any(character.isspace() for character in uri):
+        return "a redirect URI must not contain spaces (it would never match exactly)."
+    parts = urlsplit(uri)
+    if parts.fragment or "#" in uri:
+        return "a redirect URI must not have a fragment."
+    if parts.scheme == "https" and parts.hostname:
+        return None
+    if parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1"):
+        return None
+    return "must be an absolute https URL (http only on loopback, for development)."
+
+
+def register_client(db: Session, client_id: str, secret: str, redirect_uris: list[str], *,
+                    pkce_required: bool, allow_plain_pkce: bool,
+                    given_by: str = "--secret") -> Client:
+    if not client_id or client_id != client_id.strip():
+        # An empty id can never authenticate; stray spaces never match what LivePerson sends.
+        raise Refused("--client-id", f"{client_id!r}: must be non-empty, without surrounding spaces.")
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise Refused(given_by, f"at least {MIN_SECRET_LENGTH} characters.")
+    for uri in redirect_uris:
+        problem = redirect_uri_problem(uri)
+        if problem:
+            raise Refused("--redirect-uri", f"{uri!r}: {problem}")
+    if db.get(Client, client_id) is not None:
+        raise Refused("--client-id", f"A client {client_id} already exists; nothing changed.")
+    client = Client(client_id=client_id, secret_hash=digest(secret), redirect_uris=redirect_uris,
+                    pkce_required=pkce_required, allow_plain_pkce=allow_plain_pkce)
+    db.add(client)
+    db.commit()
+    return client
