@@ -46,10 +46,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         access_token=settings["ACCESS_TOKEN_LIFETIME"],
         id_token=settings["ID_TOKEN_LIFETIME"],
     )
-    app.extensions["liveperson_jwe_key"] = _liveperson_jwe_key(settings)
+    app.extensions["liveperson_jwe"] = _liveperson_jwe(settings)
 
     sessions.init_app(app)
-    app.jinja_env.globals["csrf_token"] = csrf.token
+    csrf.init_app(app)
     security_headers.init_app(app)
     cors.init_app(app)
     errors.init_app(app)
@@ -61,15 +61,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _liveperson_jwe_key(settings: dict[str, Any]) -> Any:
-    """Parse LivePerson's encryption key once, at start-up; a bad key stops the start."""
+def _liveperson_jwe(settings: dict[str, Any]) -> nested_jwe.Recipient | None:
+    """Parse LivePerson's encryption key once, at start-up; a bad key stops the start. The
+    LivePerson client's id_tokens are then encrypted for it, whichever way they leave."""
     if not settings["LIVEPERSON_JWE_PUBLIC_KEY"]:
         return None
     if settings["LIVEPERSON_JWE_ENC"] not in nested_jwe.ENCRYPTIONS:
         raise SystemExit(f"BACKEND_LIVEPERSON_JWE_ENC must be one of {nested_jwe.ENCRYPTIONS}.")
     try:
-        return nested_jwe.load_public_key(
+        key = nested_jwe.load_public_key(
             settings["LIVEPERSON_JWE_PUBLIC_KEY"], settings["LIVEPERSON_JWE_KID"]
         )
     except ValueError as error:
         raise SystemExit(f"BACKEND_LIVEPERSON_JWE_PUBLIC_KEY is not an RSA public key: {error}") from None
+    return nested_jwe.Recipient(settings["LIVEPERSON_CLIENT_ID"], key, settings["LIVEPERSON_JWE_ENC"])

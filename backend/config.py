@@ -69,7 +69,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LIVEPERSON_JWE_ENC", "A256GCM", "JWE content encryption: A256GCM or A128CBC-HS256."),
     Setting("CORS_ORIGINS", "http://127.0.0.1:8001",
             "Comma-separated origins of the brand's web pages allowed to call `/api/` with the "
-            "login cookie (the demo web client by default)."),
+            "login cookie (the demo web client by default). Each origin is matched exactly; `*` "
+            "admits no one."),
     Setting("PROXY_HOPS", 0,
             "Number of trusted reverse proxies in front of the app (X-Forwarded-For/-Proto)."),
     # Read by gunicorn.conf.py, not by the app.

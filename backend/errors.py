@@ -1,15 +1,22 @@
 """Every error in the protocol's own format: JSON on the machine endpoints, a page for people.
 
+Protocol errors (`OAuthError`, raised by `backend/protocol/` and the views) take one path,
+`_oauth_error`: RFC 6749 §5.2 JSON, with the endpoint's own format where it has one (the
+authorization endpoint's redirect or error page, §4.1.2.1; userinfo's challenge, RFC 6750 §3).
 Never a stack trace: unexpected exceptions are logged and answered with a generic message.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from backend.keys import KeyStoreError
+from backend.oidc import authorize, userinfo
+from backend.protocol.errors import OAuthError
 
 # Endpoints whose clients are OAuth libraries: every 4xx is an RFC 6749 §5.2 invalid_request;
 # elsewhere a 400 is too, and other statuses are named after their HTTP reason.
@@ -17,10 +24,25 @@ _OAUTH_PATHS = ("/oauth2/v3/token", "/oauth2/v3/userinfo")
 _JSON_PATHS = ("/api/", "/oauth2/v3/certs", "/.well-known/", *_OAUTH_PATHS)
 
 
+# Endpoints (by blueprint) whose errors are not §5.2 JSON.
+_FORMATS: dict[str, Callable[[OAuthError], ResponseReturnValue]] = {
+    authorize.bp.name: authorize.error_response,
+    userinfo.bp.name: userinfo.error_response,
+}
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(OAuthError, _oauth_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(KeyStoreError, _key_store_error)
     app.register_error_handler(Exception, _unexpected)
+
+
+def _oauth_error(error: OAuthError) -> ResponseReturnValue:
+    endpoint_format = _FORMATS.get(request.blueprint or "")
+    if endpoint_format is not None:
+        return endpoint_format(error)
+    return jsonify(error.as_dict()), error.status, error.headers
 
 
 def _http_error(error: HTTPException) -> ResponseReturnValue:
@@ -45,8 +67,7 @@ def _key_store_error(error: KeyStoreError) -> ResponseReturnValue:
 
 
 def _unexpected(error: Exception) -> ResponseReturnValue:
-    if isinstance(error, HTTPException):
-        return _http_error(error)
+    # HTTPException never arrives here: Flask picks the handler of the closest class.
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     return _http_error(InternalServerError())
 

@@ -18,8 +18,10 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from joserfc.jwk import RSAKey
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from jwt.algorithms import RSAAlgorithm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,6 +31,15 @@ from backend.models.base import utcnow
 
 class KeyStoreError(RuntimeError):
     """The key store cannot produce a signing key; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class ActiveKey:
+    """The key that signs (an `IssuerKey` for `protocol/id_token.py`), and its public JWK."""
+
+    kid: str
+    private_key: rsa.RSAPrivateKey
+    public_jwk: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -46,21 +57,22 @@ class KeyRing:
         self._lock = threading.Lock()
         self._loaded_at = float("-inf")
         self._published: list[_Published] = []  # sorted by activates_at
-        self._private: dict[str, RSAKey] = {}
+        self._private: dict[str, ActiveKey] = {}
 
     # -- reading -------------------------------------------------------------------------
 
-    def signing_key(self, db: Session) -> RSAKey:
+    def signing_key(self, db: Session) -> ActiveKey:
         """The newest key whose activation time has passed."""
         self._refresh(db)
         now = utcnow()
         active = [key for key in self._published if key.activates_at <= now]
         if not active:
             raise KeyStoreError("No signing key yet: run `flask --app backend init-db`.")
-        kid = active[-1].kid
-        if kid not in self._private:
-            self._private[kid] = self._decrypt(db.get(SigningKey, kid))
-        return self._private[kid]
+        newest = active[-1]
+        if newest.kid not in self._private:
+            private_key = self._decrypt(db.get(SigningKey, newest.kid))
+            self._private[newest.kid] = ActiveKey(newest.kid, private_key, newest.public_jwk)
+        return self._private[newest.kid]
 
     def jwks(self, db: Session) -> dict[str, Any]:
         """RFC 7517 §5 key set: the next key, the active key, and retired keys whose tokens
@@ -95,7 +107,7 @@ class KeyRing:
             self._published = [_Published(r.kid, r.public_jwk, r.activates_at) for r in rows]
             self._loaded_at = time.monotonic()
 
-    def _decrypt(self, row: SigningKey | None) -> RSAKey:
+    def _decrypt(self, row: SigningKey | None) -> rsa.RSAPrivateKey:
         if row is None:
             raise KeyStoreError("A published signing key disappeared from the database.")
         try:
@@ -105,7 +117,10 @@ class KeyRing:
                 f"Cannot decrypt signing key {row.kid}: BACKEND_KEY_ENCRYPTION_SECRET (or "
                 "BACKEND_SECRET_KEY) is not the one the key was encrypted with."
             ) from None
-        return RSAKey.import_key(pem, {"kid": row.kid, "use": "sig", "alg": "RS256"})
+        key = load_pem_private_key(pem, password=None)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise KeyStoreError(f"Signing key {row.kid} is not an RSA key.")
+        return key
 
     # -- writing -------------------------------------------------------------------------
 
@@ -114,14 +129,16 @@ class KeyRing:
         now and signs after one refresh interval, once every process has published it."""
         has_keys = db.scalar(select(SigningKey.kid).limit(1)) is not None
         kid = secrets.token_urlsafe(12)
-        key = RSAKey.generate_key(2048, {"kid": kid, "use": "sig", "alg": "RS256"}, private=True)
-        pem = key.as_pem(private=True)
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
         # Taken after the slow generation: a JWKS served meanwhile lacks the key, and may be
         # cached for a whole interval from then.
         now = utcnow()
         row = SigningKey(
             kid=kid,
-            public_jwk=key.as_dict(private=False),
+            public_jwk=public_jwk(key.public_key(), kid),
             encrypted_private_pem=self._fernet.encrypt(pem),
             created_at=now,
             activates_at=now + timedelta(seconds=self._refresh_interval) if has_keys else now,
@@ -132,9 +149,17 @@ class KeyRing:
         return row
 
 
-def public_key_spki_base64(public_jwk: dict[str, Any]) -> str:
+def public_jwk(public_key: rsa.RSAPublicKey, kid: str) -> dict[str, Any]:
+    """RFC 7517 §4, RFC 7518 §6.3.1: the key as the JWKS publishes it. PyJWT's export adds
+    `key_ops`, which RFC 7517 §4.3 says not to combine with `use`; verifiers select by `kid`."""
+    exported = RSAAlgorithm.to_jwk(public_key, as_dict=True)
+    return {"kty": "RSA", "n": exported["n"], "e": exported["e"], "kid": kid, "use": "sig", "alg": "RS256"}
+
+
+def public_key_spki_base64(jwk: dict[str, Any]) -> str:
     """The public key as LivePerson's console wants it: base64 SPKI (PEM body) on one line."""
-    public_key = RSAKey.import_key(public_jwk).public_key
+    key = RSAAlgorithm.from_jwk(jwk)
+    public_key = key.public_key() if isinstance(key, rsa.RSAPrivateKey) else key
     der = public_key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )

@@ -1,4 +1,5 @@
-"""Response headers that protect the login and authorization pages (checklist items 5, 7)."""
+"""The backend's protective response headers, in one place: no framing, no referrers, no
+content sniffing, and `no-store` wherever an answer must not be kept."""
 
 from __future__ import annotations
 
@@ -32,7 +33,9 @@ def init_app(app: Flask) -> None:
 def _add_headers(response: Response) -> Response:
     for name, value in _ALWAYS.items():
         response.headers.setdefault(name, value)
-    if request.path.startswith(_NO_STORE_PATHS):
+    # Errors, on any path: a cache may keep a 404 or a 405 it was given no lifetime for (RFC 9110
+    # §15.1, RFC 9111 §4.2.2), and would go on serving it after the cause is fixed.
+    if response.status_code >= 400 or request.path.startswith(_NO_STORE_PATHS):
         response.headers["Cache-Control"] = "no-store"
         response.headers["Pragma"] = "no-cache"
     return response

@@ -3,6 +3,7 @@
 The app passes it to the SDK (`callback({ssoKey: code, redirect_uri})` on the web,
 `setAuthKey(code)` + `setHostAppRedirectUri(uri)` on mobile); LivePerson then redeems it at the
 token endpoint with the same redirect URI. With PKCE, the SDK's `code_challenge` comes along.
+Errors are raised, and answered as JSON by `backend/errors.py`.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from backend.db import get_db
+from backend import store
 from backend.liveperson.client import liveperson_client, request_body
 from backend.protocol import code_grant, pkce
 from backend.protocol.claims import SUPPORTED_SCOPES
-from backend.protocol.errors import OAuthError, invalid_request
+from backend.protocol.errors import invalid_request
 
 bp = Blueprint("liveperson_code", __name__, url_prefix="/api/liveperson")
 
@@ -23,27 +24,24 @@ bp = Blueprint("liveperson_code", __name__, url_prefix="/api/liveperson")
 @bp.post("/code")
 @login_required
 def code() -> ResponseReturnValue:
-    try:
-        body = request_body()
-        client = liveperson_client()
-        redirect_uri = body.get("redirect_uri") or client.redirect_uris[0]
-        if redirect_uri not in client.redirect_uris:
-            raise invalid_request(f"redirect_uri {redirect_uri!r} is not registered for the client.")
-        challenge = body.get("code_challenge")
-        method = None
-        if challenge:
-            # LivePerson's SDK hands the page only the challenge, and always computes it with
-            # S256; so S256, not RFC 7636's "plain", is the default here.
-            method = pkce.check_challenge(
-                challenge, body.get("code_challenge_method", "S256"), client.allow_plain_pkce
-            )
-        elif client.pkce_required:
-            raise invalid_request("The LivePerson client requires PKCE: send code_challenge.")
-    except OAuthError as error:
-        return jsonify(error.as_dict()), error.status
+    body = request_body()
+    client = liveperson_client()
+    redirect_uri = body.get("redirect_uri") or client.redirect_uris[0]
+    if redirect_uri not in client.redirect_uris:
+        raise invalid_request(f"redirect_uri {redirect_uri!r} is not registered for the client.")
+    challenge = body.get("code_challenge")
+    method = None
+    if challenge:
+        # LivePerson's SDK hands the page only the challenge, and always computes it with
+        # S256; so S256, not RFC 7636's "plain", is the default here.
+        method = pkce.check_challenge(
+            challenge, body.get("code_challenge_method", "S256"), client.allow_plain_pkce
+        )
+    elif client.pkce_required:
+        raise invalid_request("The LivePerson client requires PKCE: send code_challenge.")
     lifetime = current_app.config["CODE_LIFETIME"]
     issued = code_grant.issue_code(
-        get_db(),
+        store.current(),
         client=client,
         user=current_user.user,
         redirect_uri=redirect_uri,

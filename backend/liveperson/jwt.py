@@ -2,6 +2,7 @@
 
 The app hands it to the SDK (`callback(id_token)` on the web, `setHostAppJWT` on mobile). When
 LivePerson's encryption key is configured, the signed token is wrapped in a nested JWE.
+Errors are raised, and answered as JSON by `backend/errors.py`.
 """
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from backend.db import get_db
-from backend.liveperson.client import as_liveperson_receives_it, liveperson_client, request_body
-from backend.models.base import utcnow
+from backend.liveperson.client import liveperson_client, request_body
 from backend.protocol import id_token
 from backend.protocol.claims import SUPPORTED_SCOPES
-from backend.protocol.errors import OAuthError
 
 bp = Blueprint("liveperson_jwt", __name__, url_prefix="/api/liveperson")
 
@@ -23,20 +22,16 @@ bp = Blueprint("liveperson_jwt", __name__, url_prefix="/api/liveperson")
 @bp.post("/jwt")
 @login_required
 def jwt() -> ResponseReturnValue:
-    try:
-        request_body()
-        client = liveperson_client()
-    except OAuthError as error:
-        return jsonify(error.as_dict()), error.status
-    config = current_app.config
-    claims = id_token.claims(
+    request_body()
+    client = liveperson_client()
+    config, extensions = current_app.config, current_app.extensions
+    token = id_token.issue(
         issuer=config["ISSUER"],
         subject=id_token.subject_claims(current_user.user, list(SUPPORTED_SCOPES)),
         client_id=client.client_id,
         auth_time=current_user.auth_time,
-        now=utcnow(),
         lifetime=config["ID_TOKEN_LIFETIME"],
+        key=extensions["keyring"].signing_key(get_db()),
+        encrypt_for=extensions["liveperson_jwe"],
     )
-    signed = id_token.sign(claims, current_app.extensions["keyring"].signing_key(get_db()))
-    token = as_liveperson_receives_it(signed, client.client_id)
     return jsonify(id_token=token, expires_in=config["ID_TOKEN_LIFETIME"])

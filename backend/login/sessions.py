@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from backend.db import get_db
 from backend.models import LoginSession, User
 from backend.models.base import digest, new_secret, utcnow
+from backend.protocol import bearer
+from backend.protocol.errors import OAuthError
 
 
 class Login(UserMixin):
@@ -109,10 +111,12 @@ def _load(token: str) -> Login | None:
 
 
 def _bearer_token() -> str | None:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    try:
+        return bearer.from_header(request.headers.get("Authorization"))
+    except OAuthError:
+        # "Bearer" without a token names no session: the request is answered as one that
+        # sent none (flask-login's loaders cannot answer with an error).
         return None
-    return token.strip()
 
 
 def _load_from_cookie(token: str) -> Login | None:

@@ -1,13 +1,15 @@
-"""Declarative base, UTC timestamps, and how secrets are stored."""
+"""Declarative base and UTC timestamps; how secrets are made and stored is `protocol/bearer.py`."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
+
+# Re-exported for the modules that store bearer secrets (sessions, the CLI).
+from backend.protocol.bearer import digest as digest
+from backend.protocol.bearer import new_secret as new_secret
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -38,14 +40,3 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def new_secret() -> str:
-    """256 random bits, URL-safe: codes, access tokens and session tokens."""
-    return secrets.token_urlsafe(32)
-
-
-def digest(secret: str) -> str:
-    """How bearer secrets are stored: SHA-256. They carry 256 bits of entropy, so a fast
-    hash is enough (a slow KDF would only burn CPU) and a database leak reveals no usable value."""
-    return hashlib.sha256(secret.encode()).hexdigest()

@@ -3,7 +3,8 @@ Connect Core 1.0 §3.1.2, §3.2.2).
 
 LivePerson opens it in the popped-out chat window: the customer logs in here if needed, and is
 sent back to the window's redirect URI with a code (code flow) or an id_token (implicit flow)
-and LivePerson's several-KB `state`, unchanged.
+and LivePerson's several-KB `state`, unchanged. Errors are raised, and `backend/errors.py`
+redirects them to the client or, when redirecting is unsafe, shows an error page.
 """
 
 from __future__ import annotations
@@ -17,17 +18,13 @@ from flask_login import current_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.datastructures import MultiDict
 
+from backend import store
 from backend.db import get_db
-from backend.liveperson.client import as_liveperson_receives_it
 from backend.login.sessions import Login
 from backend.models.base import utcnow
 from backend.protocol import code_grant, id_token
-from backend.protocol.authorization_request import (
-    AuthorizationError,
-    AuthorizationRequest,
-    parse,
-)
-from backend.protocol.errors import UnsafeRedirect
+from backend.protocol.authorization_request import AuthorizationError, AuthorizationRequest, parse
+from backend.protocol.errors import OAuthError
 
 bp = Blueprint("authorize", __name__)
 
@@ -40,23 +37,28 @@ _LOGIN_AFTER_LIFETIME = 600  # seconds a user may spend on the login page
 @bp.route("/oauth2/v3/authorize", methods=["GET", "POST"])
 def authorize() -> ResponseReturnValue:
     params = request.form if request.method == "POST" else request.args
-    # After a POST, a 303 makes the browser follow with GET (checklist item 4).
-    status = 303 if request.method == "POST" else 302
-    try:
-        auth = parse(get_db(), params)
-    except UnsafeRedirect as unsafe:
-        return render_template("error.html", title="Sign-in request refused", message=str(unsafe)), 400
-    except AuthorizationError as error:
-        return redirect(error.redirect_to, code=status)
-
+    status = redirect_status()
+    auth = parse(store.current(), params)
     login: Login | None = current_user if current_user.is_authenticated else None
     if login is None or _needs_reauthentication(auth, login, params.get(_LOGIN_AFTER)):
         if "none" in auth.prompt:
-            return redirect(auth.respond(
-                error="login_required", error_description="The user is not logged in."
-            ), code=status)
+            raise auth.error("login_required", "The user is not logged in.")
         return redirect(url_for("login_page.login", next=_resume_path(auth, params)), code=status)
     return redirect(_respond(auth, login), code=status)
+
+
+def redirect_status() -> int:
+    """After a POST, 303 makes the browser follow the redirect with GET (RFC 9110 §15.4.4)."""
+    return 303 if request.method == "POST" else 302
+
+
+def error_response(error: OAuthError) -> ResponseReturnValue:
+    """§4.1.2.1: to the client's redirect URI, with `state`; when that is unsafe (an unknown
+    client, an unregistered redirect URI), an error page, and no redirect at all."""
+    if isinstance(error, AuthorizationError):
+        return redirect(error.redirect_to, code=redirect_status())
+    page = render_template("error.html", title="Sign-in request refused", message=error.description)
+    return page, error.status
 
 
 def _needs_reauthentication(auth: AuthorizationRequest, login: Login, marker: str | None) -> bool:
@@ -85,10 +87,9 @@ def _signer() -> URLSafeTimedSerializer:
 
 def _respond(auth: AuthorizationRequest, login: Login) -> str:
     config = current_app.config
-    db = get_db()
     if auth.response_type == "code":
         code = code_grant.issue_code(
-            db,
+            store.current(),
             client=auth.client,
             user=login.user,
             redirect_uri=auth.redirect_uri,
@@ -100,14 +101,13 @@ def _respond(auth: AuthorizationRequest, login: Login) -> str:
             code_challenge_method=auth.code_challenge_method,
         )
         return auth.respond(code=code)
-    claims = id_token.claims(
+    return auth.respond(id_token=id_token.issue(
         issuer=config["ISSUER"],
         subject=id_token.subject_claims(login.user, auth.scopes),
         client_id=auth.client.client_id,
         auth_time=login.auth_time,
-        now=utcnow(),
         lifetime=config["ID_TOKEN_LIFETIME"],
+        key=current_app.extensions["keyring"].signing_key(get_db()),
         nonce=auth.nonce,
-    )
-    signed = id_token.sign(claims, current_app.extensions["keyring"].signing_key(db))
-    return auth.respond(id_token=as_liveperson_receives_it(signed, auth.client.client_id))
+        encrypt_for=current_app.extensions["liveperson_jwe"],
+    ))

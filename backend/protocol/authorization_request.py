@@ -11,12 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy.orm import Session
-
-from backend.models import Client
 from backend.protocol import pkce
 from backend.protocol.claims import granted_scope
 from backend.protocol.errors import OAuthError, UnsafeRedirect, single_values
+from backend.protocol.storage import ClientStore, RegisteredClient
 
 RESPONSE_TYPES = ("code", "id_token")
 RESPONSE_MODES = ("query", "fragment")
@@ -29,7 +27,7 @@ MAX_AGE_CAP = 10**10  # seconds, over 300 years
 
 @dataclass(frozen=True)
 class AuthorizationRequest:
-    client: Client
+    client: RegisteredClient
     redirect_uri: str
     response_type: str
     response_mode: str
@@ -42,8 +40,14 @@ class AuthorizationRequest:
     code_challenge_method: str | None = None
 
     def respond(self, **params: str) -> str:
-        """The redirect carrying the response (or an error), with `state` unchanged."""
+        """The redirect carrying the response, with `state` unchanged."""
         return response_url(self.redirect_uri, self.response_mode, params, self.state)
+
+    def error(self, error: str, description: str) -> AuthorizationError:
+        """§4.1.2.1: an error for the client, to raise; it is sent to the redirect URI."""
+        return AuthorizationError(error, description, self.respond(
+            error=error, error_description=description
+        ))
 
 
 class AuthorizationError(OAuthError):
@@ -64,7 +68,7 @@ def response_url(redirect_uri: str, mode: str, params: dict[str, str], state: st
     return f"{redirect_uri}{'&' if '?' in redirect_uri else '?'}{encoded}"
 
 
-def parse(db: Session, params: Any) -> AuthorizationRequest:
+def parse(store: ClientStore, params: Any) -> AuthorizationRequest:
     """Validate an authorization request; `params` is the request's MultiDict (query or form).
 
     Raises UnsafeRedirect when the user must see an error page, AuthorizationError otherwise.
@@ -77,7 +81,7 @@ def parse(db: Session, params: Any) -> AuthorizationRequest:
     redirect_uri = params.get("redirect_uri")
     if not client_id:
         raise UnsafeRedirect("The request has no client_id.")
-    client = db.get(Client, client_id)
+    client = store.find_client(client_id)
     if client is None:
         raise UnsafeRedirect(f"No client is registered as {client_id!r}.")
     if not redirect_uri:

@@ -12,12 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
-from sqlalchemy.orm import Session
-
-from backend.models import Client
-from backend.models.base import digest
 from backend.protocol import parameters
+from backend.protocol.bearer import digest
 from backend.protocol.errors import InvalidClient, invalid_request
+from backend.protocol.storage import ClientStore, RegisteredClient
 
 METHODS = ("client_secret_basic", "client_secret_post")
 
@@ -61,9 +59,9 @@ def _basic(encoded: str) -> tuple[str, str]:
     return client_id, secret
 
 
-def authenticate(db: Session, creds: ClientCredentials) -> Client:
+def authenticate(store: ClientStore, creds: ClientCredentials) -> RegisteredClient:
     """The registered client, if the secret matches (compared in constant time)."""
-    client = db.get(Client, creds.client_id)
+    client = store.find_client(creds.client_id)
     # Hash even for an unknown client, so timing does not reveal which client ids exist.
     offered = digest(creds.client_secret)
     expected = client.secret_hash if client is not None else digest("")

@@ -8,12 +8,23 @@ key id LivePerson published with its key.
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 
 from joserfc import jwe
 from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
 ENCRYPTIONS = ("A256GCM", "A128CBC-HS256")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """LivePerson's public key, and the `enc` it asked for: id_tokens issued to `client_id`
+    leave encrypted for it, whichever way (to the app, or to the pop-out window)."""
+
+    client_id: str
+    key: RSAKey
+    enc: str
 
 
 def load_public_key(text: str, kid: str | None) -> RSAKey:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from shared.liveperson import api, inspector, web_sdk
+from shared.liveperson import api, headers, inspector, web_sdk
 from shared.liveperson.conversations import Conversations
 from shared.liveperson.settings import StandInSettings
 from shared.validation.authenticate import Authenticator
@@ -22,6 +22,7 @@ def create_app(settings: StandInSettings) -> Flask:
     app.extensions["encryption"] = encryption
     app.extensions["authenticator"] = Authenticator(settings.validation, encryption)
     app.extensions["conversations"] = Conversations()
+    headers.init_app(app)
     for module in (api, inspector, web_sdk):
         app.register_blueprint(module.bp)
     return app

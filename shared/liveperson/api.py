@@ -7,35 +7,30 @@ Cross-origin access is granted only where LivePerson's tag needs it: it runs on 
 pages, on another origin, and reads `/api/config` and posts to the authenticate endpoint
 (static/lptag.js; web_client's page reads `/api/config` too). The records (`/api/exchanges`,
 `/api/conversations`) and the rest stay same-origin, so a web page open in the developer's
-browser cannot read them. No cookies are involved.
+browser cannot read them. No cookies are involved. Caching headers: shared/liveperson/headers.py.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_cors import cross_origin
 
+from shared import contract
 from shared.liveperson import handover
 from shared.validation.errors import INPUT_VALIDATION
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-CROSS_ORIGIN = frozenset({"api.config", "api.authenticate"})
-
-
-@bp.after_request
-def _headers(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    if request.endpoint in CROSS_ORIGIN:
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
-    return response
+# Any page may call these two, without credentials; the decorator answers their preflights too.
+_from_any_page = cross_origin(origins="*", send_wildcard=True, methods=["GET", "POST"],
+                              allow_headers=["Content-Type"])
 
 
 @bp.get("/config")
+@_from_any_page
 def config() -> ResponseReturnValue:
     """What the tag and the window need to ask the brand for authentication."""
     settings = current_app.extensions["standin"]
@@ -50,14 +45,13 @@ def config() -> ResponseReturnValue:
         redirect_uri=settings.redirect_uri,
         authorization_endpoint=endpoints.authorization_endpoint if endpoints else None,
         client_id=settings.validation.client_id,
-        window_url=request.host_url + "le_unified_window/index.html",
+        window_url=request.host_url.rstrip("/") + contract.POPOUT_WINDOW_PATH,
     )
 
 
-@bp.route("/account/<account>/authenticate", methods=["POST", "OPTIONS"])
+@bp.post("/account/<account>/authenticate")
+@_from_any_page
 def authenticate(account: str) -> ResponseReturnValue:
-    if request.method == "OPTIONS":  # CORS preflight for the JSON body
-        return "", 204
     settings = current_app.extensions["standin"]
     if account != settings.account:
         return _error(

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, render_template
 
+from shared import contract
+
 bp = Blueprint(
     "web_sdk",
     __name__,
@@ -32,17 +34,9 @@ def tag() -> Response:
     assert bp.static_folder is not None
     folder = Path(bp.static_folder)
     script = "\n".join((folder / name).read_text() for name in ("pkce.js", "lptag.js"))
-    response = Response(script, mimetype="application/javascript")
-    # A stand-in is edited while brand pages are open: a cached tag would hide the change.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return Response(script, mimetype="application/javascript")
 
 
-@bp.get("/le_unified_window/index.html")
-def window() -> Response:
-    response = Response(render_template("window.html"), mimetype="text/html")
-    # The brand's response (a code or id_token) arrives in this page's URL: keep it out of caches
-    # and out of the Referer of anything the page loads before it clears the address bar.
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+@bp.get(contract.POPOUT_WINDOW_PATH)
+def window() -> str:
+    return render_template("window.html")

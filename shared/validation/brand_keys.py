@@ -1,7 +1,12 @@
 """Where LivePerson gets the brand's public key: a JWKS URL, or a pasted one-line base64 SPKI.
 
 With a JWKS, the token's `kid` picks the key; a JWKS of several keys and a token without `kid`
-is an error ("multiple JWK without kid header"), as is a `kid` the JWKS does not have.
+is an error ("multiple JWK without kid header"), as is a `kid` the JWKS does not have. Each
+key is read by PyJWT's `PyJWK` (RFC 7517 §4, RFC 7518 §6.3.1).
+
+The JWKS is fetched here rather than by PyJWT's `PyJWKClient`: the document goes through
+`safe_json`'s size and nesting bounds like every other document a brand serves, the request
+has LivePerson's timeout, and a failure names the step and the URL.
 """
 
 from __future__ import annotations
@@ -10,8 +15,9 @@ import base64
 import binascii
 from typing import Any, Protocol
 
+import jwt
 import requests
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey, RSAPublicNumbers
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 
 from shared.validation.errors import (
@@ -25,10 +31,6 @@ from shared.validation.safe_json import DOCUMENT_LIMIT, JsonRejected, loads
 
 class KeySource(Protocol):
     def key_for(self, kid: str | None) -> RSAPublicKey: ...
-
-
-def _b64url_int(value: str) -> int:
-    return int.from_bytes(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)), "big")
 
 
 class JwksKeys:
@@ -85,12 +87,18 @@ class JwksKeys:
 
 
 def _public_key(jwk: dict[str, Any]) -> RSAPublicKey:
+    # Its public members only: a JWKS that wrongly publishes `d` still yields the public key,
+    # and no private numbers a brand sent are ever computed with.
+    public = {name: jwk[name] for name in ("kty", "n", "e") if name in jwk}
     try:
-        return RSAPublicNumbers(_b64url_int(jwk["e"]), _b64url_int(jwk["n"])).public_key()
-    except (KeyError, TypeError, ValueError, binascii.Error):
+        key = jwt.PyJWK(public, algorithm="RS256").key
+    except jwt.PyJWTError:
+        key = None
+    if not isinstance(key, RSAPublicKey):
         raise ValidationFailure(
             "jwks", INPUT_VALIDATION, f"JWKS key {jwk.get('kid')!r} is not a valid RSA key."
-        ) from None
+        )
+    return key
 
 
 class PastedPublicKey:

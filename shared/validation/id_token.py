@@ -1,18 +1,21 @@
 """LivePerson's checks of an id_token: RS256 only, the brand's key, `iss`, `iat`/`exp`, `sub`.
 
-The header is read and the algorithm checked before any key is touched, and the signature is
-verified with RSASSA-PKCS1-v1_5 SHA-256 explicitly, so no `alg` value (`none`, HS256 with the
-public key as the secret) can choose how the token is verified.
+The JWS is read and verified by PyJWT (RFC 7515 §5.2), but only once `safe_json` has bounded
+each segment (size, nesting, repeated members, lone surrogates, NaN): whatever a token holds,
+the answer is LivePerson's error, never a Python exception. The header's `alg` is checked
+before any key is looked up, and `jwt.decode` is given `algorithms=["RS256"]`, so no `alg`
+(`none`, HS256 keyed with the public key) can choose how the token is verified (RFC 8725 §3.1).
+PyJWT's exceptions become LivePerson's error numbers (`_failure`).
+
+The claims are checked here, one function per LivePerson rule, and not by PyJWT: LivePerson
+tells milliseconds and strings from seconds, and reports each rule as a step of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
+import jwt
 
 from shared.validation.brand_keys import KeySource
 from shared.validation.errors import (
@@ -26,34 +29,32 @@ from shared.validation.safe_json import JsonRejected, b64url_decode, b64url_json
 
 # Seconds since the epoch pass 10^11 only in the year 5138: a larger value is milliseconds.
 _MILLISECONDS = 10**11
-T = TypeVar("T")
+# The signature only: LivePerson's own checks below judge the claims.
+_SIGNATURE_ONLY = {
+    "verify_signature": True,
+    "verify_exp": False,
+    "verify_nbf": False,
+    "verify_iat": False,
+    "verify_aud": False,
+    "verify_iss": False,
+    "verify_sub": False,
+    "verify_jti": False,
+}
+_UNVERIFIED = {"verify_signature": False}
 
 
-def parse(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
-    """Header, claims, signing input and signature of a compact JWS (RFC 7515 §7.1). Whatever
-    the token holds, the answer is these four or LivePerson's input validation error."""
-    parts = token.split(".")
-    if len(parts) != 3:
-        raise ValidationFailure(
-            "id-token-alg",
-            INPUT_VALIDATION,
-            f"The token has {len(parts)} dot-separated parts; a signed JWT has 3.",
-        )
-    header = _decoded("header", b64url_json_object, parts[0])
-    claims = _decoded("claims", b64url_json_object, parts[1])
-    signature = _decoded("signature", b64url_decode, parts[2])
-    return header, claims, f"{parts[0]}.{parts[1]}".encode(), signature
-
-
-def _decoded(part: str, decode: Callable[[str], T], segment: str) -> T:
+def parse(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Header and claims of a compact JWS (RFC 7515 §7.1), not verified. Whatever the token
+    holds, the answer is these two or LivePerson's input validation error."""
+    _check_segments(token)
     try:
-        return decode(segment)
-    except JsonRejected as error:
-        raise ValidationFailure("id-token-alg", INPUT_VALIDATION, f"The token's {part} {error}.") from None
+        return jwt.get_unverified_header(token), jwt.decode(token, options=_UNVERIFIED)
+    except jwt.PyJWTError as error:
+        raise _failure(error) from None
 
 
 def verify_signature(token: str, keys: KeySource) -> tuple[dict[str, Any], dict[str, Any]]:
-    header, claims, signing_input, signature = parse(token)
+    header, _ = parse(token)
     alg = header.get("alg")
     if alg != "RS256":
         if alg is None:
@@ -65,18 +66,62 @@ def verify_signature(token: str, keys: KeySource) -> tuple[dict[str, Any], dict[
         raise ValidationFailure(
             "id-token-alg", JWT_NOT_VALID, f"The token {what}; LivePerson accepts RS256 only."
         )
-    kid = header.get("kid")
-    key = keys.key_for(kid if isinstance(kid, str) else None)
+    key = keys.key_for(header.get("kid"))  # a string or absent: PyJWT refuses any other kid
     try:
-        key.verify(signature, signing_input, padding.PKCS1v15(), hashes.SHA256())
-    except InvalidSignature:
+        claims = jwt.decode(token, key, algorithms=["RS256"], options=_SIGNATURE_ONLY)
+    except jwt.PyJWTError as error:
+        raise _failure(error) from None
+    return header, claims
+
+
+def _check_segments(token: str) -> None:
+    """The three segments within `safe_json`'s bounds, before PyJWT parses any of them."""
+    parts = token.split(".")
+    if len(parts) != 3:
         raise ValidationFailure(
+            "id-token-alg",
+            INPUT_VALIDATION,
+            f"The token has {len(parts)} dot-separated parts; a signed JWT has 3.",
+        )
+    for part, segment in (("header", parts[0]), ("claims", parts[1])):
+        try:
+            b64url_json_object(segment)
+        except JsonRejected as error:
+            raise _unreadable(part, error) from None
+    try:
+        b64url_decode(parts[2])
+    except JsonRejected as error:
+        raise _unreadable("signature", error) from None
+
+
+def _unreadable(part: str, error: JsonRejected) -> ValidationFailure:
+    return ValidationFailure("id-token-alg", INPUT_VALIDATION, f"The token's {part} {error}.")
+
+
+def _failure(error: jwt.PyJWTError) -> ValidationFailure:
+    """LivePerson's error for what PyJWT refused."""
+    if isinstance(error, jwt.InvalidSignatureError):
+        return ValidationFailure(
             "id-token-alg",
             JWT_NOT_VALID,
             "The RS256 signature does not verify with the brand's public key (key mismatch): "
             "the key configured in LivePerson is not the one that signed the token.",
-        ) from None
-    return header, claims
+        )
+    if isinstance(error, jwt.InvalidAlgorithmError):
+        return ValidationFailure(
+            "id-token-alg",
+            JWT_NOT_VALID,
+            f"The token's alg is refused ({error}); LivePerson accepts RS256 only.",
+        )
+    if isinstance(error, jwt.DecodeError):
+        return ValidationFailure("id-token-alg", INPUT_VALIDATION, f"The token cannot be read: {error}.")
+    if isinstance(error, jwt.InvalidTokenError):
+        # The header's own rules: a `kid` that is not a string (RFC 7515 §4.1.4), a `crit`
+        # extension the verifier does not understand (§4.1.11).
+        return ValidationFailure(
+            "id-token-alg", INPUT_VALIDATION, f"The token's header is not valid: {error}."
+        )
+    return ValidationFailure("id-token-alg", JWT_NOT_VALID, f"The token does not verify: {error}.")
 
 
 def check_issuer(claims: dict[str, Any], issuer: str) -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import jwt
 import pytest
-from joserfc import jws
-from joserfc.jwk import KeySet
 
 from tests.backend.conftest import ISSUER, issue_code, make_app, redeem
 
@@ -98,7 +97,7 @@ def assert_valid_jwks(jwks: dict) -> None:
         assert key["use"] == "sig"
         leaked = [name for name in PRIVATE_MEMBERS if name in key]
         assert not leaked, f"private members published: {leaked}"
-    KeySet.import_key_set(jwks)  # parses
+    assert len(jwt.PyJWKSet.from_dict(jwks).keys) == len(keys)  # every key parses
 
 
 def test_jwks_is_valid(client, document):
@@ -118,6 +117,6 @@ def test_jwks_stays_valid_after_rotation(client, runner, document):
 def test_id_token_kid_is_in_jwks(client, document):
     """Checklist 18: the id_token's kid names a key of the JWKS at jwks_uri."""
     id_token = redeem(client, issue_code(client)).json["id_token"]
-    kid = jws.extract_compact(id_token.encode()).headers()["kid"]
+    kid = jwt.get_unverified_header(id_token)["kid"]
     jwks = client.get(path_of(document["jwks_uri"])).json
     assert kid in {key["kid"] for key in jwks["keys"]}

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
+from itsdangerous import TimestampSigner
 from sqlalchemy import text
 
 from backend.db import get_db
@@ -23,6 +24,10 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     match = re.search(r'name="csrf_token" value="([^"]*)"', client.get(path).text)
     assert match, "the page has no csrf_token field"
     return html.unescape(match.group(1))
+
+
+def without_token(page: str) -> str:
+    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token" value=""', page)
 
 
 def post_login(client: FlaskClient, email: str = EMAIL, password: str = PASSWORD,
@@ -71,17 +76,23 @@ def test_login_without_the_right_csrf_token_is_refused(client, csrf):
     """Item 6: the login form needs the token bound to the session."""
     csrf_token(client)  # the session has a token; the post does not send it
     response = post_login(client, csrf=csrf)
-    assert response.status_code == 400
-    assert response.mimetype == "text/html"
+    assert_refused_with_a_reload_page(response)
     assert "Location" not in response.headers
     assert not logged_in(client)
+
+
+def assert_refused_with_a_reload_page(response) -> None:
+    """The customer is told what to do: the page has only to be loaded again."""
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    assert "Reload the page and try again." in response.text
 
 
 def test_a_csrf_token_from_another_session_is_refused(app, client):
     """The token is bound to its own session: a token the attacker got for themself fails."""
     attacker = app.test_client()
     response = post_login(client, csrf=csrf_token(attacker))
-    assert response.status_code == 400
+    assert_refused_with_a_reload_page(response)
     assert not logged_in(client)
 
 
@@ -89,8 +100,37 @@ def test_login_without_any_session_is_refused(client):
     """A cross-site form post arrives without the session, hence without a token to match."""
     response = client.post("/login", data={"email": EMAIL, "password": PASSWORD,
                                            "csrf_token": ""})
-    assert response.status_code == 400
+    assert_refused_with_a_reload_page(response)
     assert not logged_in(client)
+
+
+def test_an_expired_csrf_token_is_refused(tmp_path, monkeypatch):
+    """The token also has a lifetime: a login page left open that long is loaded again."""
+    app = make_app(tmp_path, WTF_CSRF_TIME_LIMIT=60)
+    client = app.test_client()
+    csrf = csrf_token(client)
+    now = TimestampSigner.get_timestamp
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda signer: now(signer) + 61)
+    assert_refused_with_a_reload_page(post_login(client, csrf=csrf))
+    assert not logged_in(client)
+
+
+def test_login_over_https_needs_no_referer(client):
+    """The pages send Referrer-Policy: no-referrer, so a login form never comes with a Referer."""
+    https = {"base_url": "https://brand.example"}
+    page = client.get("/login", **https)
+    token = html.unescape(re.search(r'name="csrf_token" value="([^"]*)"', page.text).group(1))
+    response = post_login(client, csrf=token, **https)
+    assert response.status_code == 303
+    assert client.get("/api/me", **https).status_code == 200
+
+
+def test_a_json_body_is_not_taken_for_the_form(client):
+    """The forms are read from form data only: JSON of any shape is refused like a missing token."""
+    csrf_token(client)
+    for body in ('"text"', "[1]", "7", '{"csrf_token": "x"}'):
+        response = client.post("/login", data=body, content_type="application/json")
+        assert_refused_with_a_reload_page(response)
 
 
 # --- wrong credentials and rate limiting ---------------------------------------------------------
@@ -103,7 +143,9 @@ def test_wrong_password_and_unknown_user_look_the_same(client):
     unknown = post_login(client, unknown_email, "not-the-password", csrf=csrf)
     assert wrong.status_code == unknown.status_code == 401
     assert "Invalid email or password." in wrong.text
-    assert wrong.text.replace(EMAIL, "EMAIL") == unknown.text.replace(unknown_email, "EMAIL")
+    # The CSRF token is signed with the time of each page, so it differs by the second.
+    assert without_token(wrong.text.replace(EMAIL, "EMAIL")) == without_token(
+        unknown.text.replace(unknown_email, "EMAIL"))
     assert not logged_in(client)
 
 
@@ -183,7 +225,7 @@ def test_session_is_rotated_at_login(app, client):
 
     # The old csrf token does not work in the new session.
     response = client.post("/logout", data={"csrf_token": old_csrf})
-    assert response.status_code == 400
+    assert_refused_with_a_reload_page(response)
     assert logged_in(client)
 
 
@@ -218,9 +260,18 @@ def test_logout_ends_the_session_everywhere(app, client):
 def test_logout_needs_the_csrf_token(client):
     """A cross-site form cannot log the user out."""
     post_login(client)
-    assert client.post("/logout", data={"csrf_token": "nope"}).status_code == 400
-    assert client.post("/logout").status_code == 400
+    assert_refused_with_a_reload_page(client.post("/logout", data={"csrf_token": "nope"}))
+    assert_refused_with_a_reload_page(client.post("/logout"))
     assert logged_in(client)
+
+
+def test_logout_clears_the_csrf_token(client):
+    """The token of the session that ended does not work in the next one."""
+    post_login(client)
+    old_csrf = csrf_token(client, "/")
+    assert client.post("/logout", data={"csrf_token": old_csrf}).status_code == 303
+    csrf_token(client)  # the new, anonymous session gets a token of its own
+    assert_refused_with_a_reload_page(post_login(client, csrf=old_csrf))
 
 
 @pytest.mark.parametrize("target", [
@@ -319,6 +370,17 @@ def test_every_page_forbids_framing_and_referrers(client, method, path, variant)
     assert "frame-ancestors 'none'" in csp
     assert response.headers.get("X-Frame-Options") == "DENY"
     assert response.headers.get("Referrer-Policy") == "no-referrer"
+
+
+@pytest.mark.parametrize("path", [
+    "/no-such-page", "/.well-known/openid-configuration?x=%00", "/oauth2/v3/certs?x=%00",
+])
+def test_errors_are_never_cached(client, path):
+    """Not even on the paths whose answers are cacheable, and not the HTML error page."""
+    response = client.get(path)
+    assert response.status_code >= 400
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Pragma"] == "no-cache"
 
 
 def test_login_page_loads_no_third_party_content(client):

@@ -73,6 +73,29 @@ def test_the_popout_window_keeps_the_brands_response_out_of_caches_and_referers(
     assert response.headers["Referrer-Policy"] == "no-referrer"
 
 
+@pytest.mark.parametrize("path", ["/api/config", "/api/exchanges", "/inspector", "/tag/tag.js?site=1"])
+def test_records_and_generated_pages_are_never_cached_nor_sent_as_referer(client, path):
+    response = get(client, path)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_static_files_are_revalidated_rather_than_never_stored(client):
+    """An edited script shows at the next load all the same."""
+    response = get(client, "/web-sdk/window.js")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+    assert response.headers["ETag"]
+
+
+def test_only_the_tags_two_endpoints_are_shared_with_other_origins(client):
+    hostile = {"Origin": "http://evil.example"}
+    assert client.get("/api/config", headers=hostile).headers["Access-Control-Allow-Origin"] == "*"
+    for path in ("/api/exchanges", "/api/conversations", "/api/jwe-public-key", "/inspector"):
+        assert "Access-Control-Allow-Origin" not in client.get(path, headers=hostile).headers, path
+
+
 def test_the_popout_windows_script_and_style_are_served(client):
     page = get(client, "/le_unified_window/index.html").get_data(as_text=True)
     scripts = re.findall(r'<script src="([^"]+)"', page)

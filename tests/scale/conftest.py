@@ -12,12 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
+import jwt
 import pytest
 import requests
-from joserfc import jwt
-from joserfc.jwk import KeySet
 
 from shared.contract import REDIRECT_URIS as LIVEPERSON_REDIRECT_URIS
 from tests.backend.conftest import bearer
@@ -130,12 +129,17 @@ def kids(key_set: dict[str, Any]) -> set[str]:
     return {key["kid"] for key in key_set["keys"]}
 
 
-def verified(id_token: str, key_set: dict[str, Any], sub: str) -> jwt.Token:
-    """The id_token as LivePerson checks it: RS256 against the JWKS, then iss, aud, sub and
-    the validity times."""
-    token = jwt.decode(id_token, KeySet.import_key_set(key_set), algorithms=["RS256"])
-    expected = {"iss": ISSUER, "aud": CLIENT_ID, "sub": sub}
-    jwt.JWTClaimsRegistry(
-        **{claim: {"essential": True, "value": value} for claim, value in expected.items()}
-    ).validate(token.claims)
-    return token
+class VerifiedToken(NamedTuple):
+    header: dict[str, Any]
+    claims: dict[str, Any]
+
+
+def verified(id_token: str, key_set: dict[str, Any], sub: str) -> VerifiedToken:
+    """The id_token as LivePerson checks it: RS256 with the JWKS key its kid names, then iss,
+    aud, sub and the validity times."""
+    key = jwt.PyJWKSet.from_dict(key_set)[jwt.get_unverified_header(id_token)["kid"]]
+    token = jwt.decode_complete(
+        id_token, key, algorithms=["RS256"], issuer=ISSUER, audience=CLIENT_ID, subject=sub,
+        options={"require": ["iss", "aud", "sub", "exp", "iat"]},
+    )
+    return VerifiedToken(token["header"], token["payload"])

@@ -55,3 +55,13 @@ def test_a_real_account_needs_its_flow(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("WEB_CLIENT_FLOW", raising=False)
     with pytest.raises(SystemExit):
         from_arguments(["--liveperson-account", "123"])
+
+
+def test_every_response_forbids_framing_and_sniffing_and_keeps_the_referrer_on_the_site() -> None:
+    client = create_app(Settings(backend_url="http://127.0.0.1:9000")).test_client()
+    for path in ("/login", "/account", "/static/site.css", "/no-such-page"):
+        response = client.get(path)
+        response.close()
+        assert response.headers["X-Frame-Options"] == "DENY", path
+        assert response.headers["Referrer-Policy"] == "same-origin", path
+        assert response.headers["X-Content-Type-Options"] == "nosniff", path
