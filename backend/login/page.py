@@ -44,7 +44,7 @@ def login_submit() -> ResponseReturnValue:
         return page, 429, {"Retry-After": str(limited.retry_after)}
     sign_in(user)
     devices.hand_out(user)
-    # 303: the browser follows with a GET and never re-posts the password (checklist item 4).
+    # 303: the browser follows with a GET and never re-posts the password (RFC 9110 §15.4.4).
     return redirect(target, code=303)
 
 

@@ -57,7 +57,7 @@ def test_email_is_matched_without_case_or_surrounding_spaces(client):
 
 
 def test_bad_credentials_get_the_same_401_for_unknown_user_and_wrong_password(client):
-    """Item 23: the refusal reveals nothing about which accounts exist."""
+    """the refusal reveals nothing about which accounts exist."""
     wrong = client.post("/api/session", json={"email": EMAIL, "password": "wrong-password"})
     unknown = client.post("/api/session", json={"email": "nobody@example.com",
                                                 "password": "wrong-password"})
@@ -67,7 +67,7 @@ def test_bad_credentials_get_the_same_401_for_unknown_user_and_wrong_password(cl
 
 
 def test_rate_limited_login_gets_429_json_with_retry_after(client):
-    """Item 23: after 5 failures even the right password gets 429 with retry_after."""
+    """after 5 failures even the right password gets 429 with retry_after."""
     for _ in range(5):
         response = client.post("/api/session", json={"email": EMAIL, "password": "guess"})
         assert response.status_code == 401

@@ -1,8 +1,9 @@
 """The authorization endpoint, as LivePerson's pop-out window and OpenID relying parties use it.
 
-Checklist items 1-10: exact redirect URIs, an error page (never a redirect) for an untrusted
-client or redirect URI, other errors sent back with `state`, `state` echoed unchanged whatever
-its size, 303 after POST, prompt/max_age, and the login detour that comes back to the request.
+RFC 6749 §3.1.2 and §4.1.2.1, OpenID Connect Core §3.1.2: exact redirect URIs, an error page
+(never a redirect) for an untrusted client or redirect URI, other errors sent back with
+`state`, `state` echoed unchanged whatever its size, 303 after POST, prompt/max_age, and the
+login detour that comes back to the request.
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ REPEATED = {
 def test_untrusted_client_or_redirect_uri_gets_an_error_page_not_a_redirect(
     app, client, method, params
 ):
-    """Item 2: unknown client_id, missing/unregistered/repeated redirect_uri -> 400 page, no Location."""
+    """unknown client_id, missing/unregistered/repeated redirect_uri -> 400 page, no Location."""
     login(client)
     before = snapshot(app)
     response = authorize(client, method, params=params)
@@ -177,7 +178,7 @@ REDIRECTED_ERRORS = {
 @pytest.mark.parametrize(("overrides", "error"), REDIRECTED_ERRORS.values(),
                          ids=REDIRECTED_ERRORS.keys())
 def test_other_errors_go_back_to_the_redirect_uri_with_state(app, client, method, overrides, error):
-    """Item 2: errors after the client is trusted redirect with error, error_description, state."""
+    """errors after the client is trusted redirect with error, error_description, state."""
     login(client)
     before = snapshot(app)
     if overrides == "repeat-scope":
@@ -207,7 +208,7 @@ def test_errors_for_an_id_token_request_go_in_the_fragment(client):
 
 
 def test_an_error_keeps_the_big_popout_state_unchanged(client):
-    """Item 6: `state` is echoed exactly on errors too, whatever its size."""
+    """`state` is echoed exactly on errors too, whatever its size."""
     state = popout_state()
     response = authorize(client, redirect_uri=LIVEPERSON_WINDOW, response_type="token", state=state)
     params = single(response.headers["Location"])
@@ -268,7 +269,7 @@ def test_code_is_in_the_query_by_default_and_in_the_fragment_on_request(client):
 
 
 def test_code_carries_the_nonce_into_the_id_token(client):
-    """Item 9: the nonce is stored with the code and echoed in the id_token."""
+    """the nonce is stored with the code and echoed in the id_token."""
     login(client)
     location = authorize(client, nonce="n-0S6_WzA2Mj").headers["Location"]
     body = redeem(client, single(location)["code"]).json
@@ -277,7 +278,7 @@ def test_code_carries_the_nonce_into_the_id_token(client):
 
 
 def test_code_flow_works_without_a_nonce(client):
-    """Item 9: no nonce, no nonce claim, and the flow still works."""
+    """no nonce, no nonce claim, and the flow still works."""
     login(client)
     location = authorize(client, state=None).headers["Location"]
     params = single(location)
@@ -327,7 +328,7 @@ def test_a_redirect_uri_with_a_query_keeps_it(app, runner):
 
 
 def test_unknown_parameters_are_ignored(client):
-    """Item 8: oidcc-ensure-request-with-unknown-parameter-succeeds."""
+    """oidcc-ensure-request-with-unknown-parameter-succeeds."""
     login(client)
     location = authorize(client, extra="1", lpUnifiedWindowConfig="{}",
                          parentWindowOrigin="https://www.brand.example").headers["Location"]
@@ -338,7 +339,7 @@ def test_unknown_parameters_are_ignored(client):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_not_logged_in_goes_to_the_login_page_and_comes_back(app, client, method):
-    """Item 3: authenticate first; after the login form, the same request issues the code."""
+    """authenticate first; after the login form, the same request issues the code."""
     state = popout_state()
     before = snapshot(app)
     response = authorize(client, method, redirect_uri=POPOUT_URI, state=state,
@@ -374,7 +375,7 @@ def test_a_failed_login_on_the_way_keeps_the_request(client):
 
 
 def test_prompt_none_when_not_logged_in_answers_login_required(app, client):
-    """Item 10: prompt=none never shows a page; login_required goes back with state."""
+    """prompt=none never shows a page; login_required goes back with state."""
     before = snapshot(app)
     response = authorize(client, prompt="none", state="xyz")
     location = response.headers["Location"]
@@ -393,7 +394,7 @@ def test_prompt_none_when_logged_in_issues_a_code(client):
 
 
 def test_prompt_login_forces_the_login_page_then_completes(app, client):
-    """Item 10: prompt=login re-authenticates even when logged in, without a login loop."""
+    """prompt=login re-authenticates even when logged in, without a login loop."""
     login(client)
     sessions_before = len(snapshot(app)["login_sessions"])
     response = authorize(client, prompt="login", state="st")
@@ -411,7 +412,7 @@ def test_prompt_login_forces_the_login_page_then_completes(app, client):
 
 @pytest.mark.parametrize("fresh_login", [{"prompt": "login"}, {"max_age": "0"}])
 def test_the_resumed_request_cannot_skip_the_login(client, fresh_login):
-    """Item 10: the URL the login page would resume still demands the new login, so a
+    """the URL the login page would resume still demands the new login, so a
     logged-in browser cannot open it directly to skip re-authentication; nor with a forged
     or altered login_after marker."""
     login(client)
@@ -423,7 +424,7 @@ def test_the_resumed_request_cannot_skip_the_login(client, fresh_login):
 
 
 def test_max_age_zero_forces_login_and_a_large_max_age_does_not(client):
-    """Item 10: oidcc-max-age-1 / oidcc-max-age-10000, and no loop after re-authenticating."""
+    """oidcc-max-age-1 / oidcc-max-age-10000, and no loop after re-authenticating."""
     login(client)
     assert "code" in single(authorize(client, max_age="10000").headers["Location"])
     login_url = authorize(client, max_age="0").headers["Location"]

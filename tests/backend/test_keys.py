@@ -1,4 +1,4 @@
-"""Signing keys (checklist items 18-20): encrypted at rest, parsed once, rotated safely."""
+"""Signing keys: encrypted at rest, parsed once, rotated safely (RFC 7517; OpenID Connect Core §10.1.1)."""
 
 from __future__ import annotations
 

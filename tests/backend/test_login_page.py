@@ -1,6 +1,6 @@
 """The HTML login page and logout: CSRF, rate limiting, session rotation, safe `next`,
 password storage, cookie flags and the headers that keep the pages out of frames
-(checklist items 3, 5, 6, 7 and 23)."""
+(OWASP's authentication and session rules, RFC 9700 §4)."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def add_user(app, email: str = OTHER_EMAIL, password: str = OTHER_PASSWORD) -> N
 
 
 def test_login_form_logs_in_and_redirects_with_303(client):
-    """Item 4: a credential POST answers 303, to the `next` path."""
+    """a credential POST answers 303, to the `next` path."""
     response = post_login(client, next_url="/")
     assert response.status_code == 303
     assert response.headers["Location"] == "/"
@@ -73,7 +73,7 @@ def test_login_form_logs_in_and_redirects_with_303(client):
 
 @pytest.mark.parametrize("csrf", ["", "forged-token"], ids=["missing", "wrong"])
 def test_login_without_the_right_csrf_token_is_refused(client, csrf):
-    """Item 6: the login form needs the token bound to the session."""
+    """the login form needs the token bound to the session."""
     csrf_token(client)  # the session has a token; the post does not send it
     response = post_login(client, csrf=csrf)
     assert_refused_with_a_reload_page(response)
@@ -136,7 +136,7 @@ def test_a_json_body_is_not_taken_for_the_form(client):
 # --- wrong credentials and rate limiting ---------------------------------------------------------
 
 def test_wrong_password_and_unknown_user_look_the_same(client):
-    """Item 23: the same status and page for an unknown account and a wrong password."""
+    """the same status and page for an unknown account and a wrong password."""
     csrf = csrf_token(client)
     wrong = post_login(client, EMAIL, "not-the-password", csrf=csrf)
     unknown_email = "nobody@example.com"
@@ -150,7 +150,7 @@ def test_wrong_password_and_unknown_user_look_the_same(client):
 
 
 def test_account_is_locked_after_five_failures_even_with_the_right_password(app, client):
-    """Item 23: per-account limit; the 6th attempt gets 429 and Retry-After, from any address."""
+    """per-account limit; the 6th attempt gets 429 and Retry-After, from any address."""
     csrf = csrf_token(client)
     for _ in range(5):
         assert post_login(client, password="guess", csrf=csrf).status_code == 401
@@ -178,7 +178,7 @@ def test_account_limit_ignores_case_and_spaces_in_the_email(client):
 
 
 def test_address_is_limited_across_accounts(tmp_path):
-    """Item 23: per-address limit; failures on different accounts add up, other addresses pass."""
+    """per-address limit; failures on different accounts add up, other addresses pass."""
     app = make_app(tmp_path, LOGIN_MAX_FAILURES_PER_ADDRESS=3)
     attacker = {"REMOTE_ADDR": "203.0.113.9"}
     client = app.test_client()
@@ -198,7 +198,7 @@ def test_address_is_limited_across_accounts(tmp_path):
 
 
 def test_default_address_limit_is_twenty(client):
-    """Item 23: 20 failures on 20 accounts from one address block the 21st attempt."""
+    """20 failures on 20 accounts from one address block the 21st attempt."""
     csrf = csrf_token(client)
     address = {"REMOTE_ADDR": "192.0.2.44"}
     for index in range(20):
@@ -211,7 +211,7 @@ def test_default_address_limit_is_twenty(client):
 # --- session handling ----------------------------------------------------------------------------
 
 def test_session_is_rotated_at_login(app, client):
-    """Item 23: a new session at login; the pre-login cookie and csrf token are worthless."""
+    """a new session at login; the pre-login cookie and csrf token are worthless."""
     old_csrf = csrf_token(client)
     old_cookie = cookie_value(client)
     assert old_cookie
@@ -289,7 +289,7 @@ def test_logout_clears_the_csrf_token(client):
     "",
 ])
 def test_next_never_leaves_the_site(client, target):
-    """Item 3: `next` is a local path; anything else lands on /."""
+    """`next` is a local path; anything else lands on /."""
     page = client.get("/login", query_string={"next": target})
     assert page.status_code == 200
     assert 'name="next" value="/"' in page.text
@@ -309,7 +309,7 @@ def test_next_keeps_a_local_path_with_its_query(client):
 # --- storage and cookies -------------------------------------------------------------------------
 
 def test_passwords_are_stored_as_argon2id_hashes(app):
-    """Item 23: a memory-hard KDF, never the password itself."""
+    """a memory-hard KDF, never the password itself."""
     add_user(app)
     with app.app_context():
         rows = get_db().execute(text("SELECT email, password_hash FROM users")).all()
@@ -321,7 +321,7 @@ def test_passwords_are_stored_as_argon2id_hashes(app):
 
 
 def test_session_cookie_flags_with_an_https_issuer(client):
-    """Item 23: HttpOnly, SameSite=Lax, and Secure because the issuer is https."""
+    """HttpOnly, SameSite=Lax, and Secure because the issuer is https."""
     header = set_cookie_header(post_login(client))
     attributes = {part.strip().split("=")[0].lower(): part.strip()
                   for part in header.split(";")[1:]}
@@ -384,7 +384,7 @@ def test_errors_are_never_cached(client, path):
 
 
 def test_login_page_loads_no_third_party_content(client):
-    """Item 7: every resource the login page refers to is on this site."""
+    """every resource the login page refers to is on this site."""
     response = client.get("/login")
     references = re.findall(r'\b(?:src|href|action|srcset|formaction)\s*=\s*"([^"]*)"',
                             response.text, flags=re.IGNORECASE)

@@ -350,7 +350,7 @@ def test_reused_code_is_invalid_grant_and_revokes_the_first_tokens(client):
 
 
 def test_concurrent_redemptions_exactly_one_wins(app, client):
-    """§4.1.2 (checklist 13): of redemptions racing for one code, exactly one consumes it; the
+    """§4.1.2: of redemptions racing for one code, exactly one consumes it; the
     others get invalid_grant (not a 500), and, the code having leaked, the winner's token is
     revoked. Eight threads released together by a barrier, each with its own connection."""
     code = issue_code(client)

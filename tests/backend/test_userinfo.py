@@ -1,4 +1,4 @@
-"""The userinfo endpoint: OpenID Connect Core 1.0 §5.3 with RFC 6750 bearer tokens (checklist 21)."""
+"""The userinfo endpoint: OpenID Connect Core 1.0 §5.3 with RFC 6750 bearer tokens."""
 
 from __future__ import annotations
 

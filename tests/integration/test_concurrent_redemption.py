@@ -1,4 +1,4 @@
-"""Checklist item 13 across real processes: concurrent redemptions of one code at the
+"""RFC 6749 §4.1.2 (a code is used once) across real processes: concurrent redemptions of one code at the
 two-worker gunicorn server, exactly one wins, and the reuse revokes the winner's token."""
 
 from __future__ import annotations
