@@ -8,8 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support import servers
-
-SHORT_LIFETIME = 2  # seconds an id_token from `short_backend` is valid
+from tests.support.servers import SHORT_LIFETIME
 
 # The settings prefixes of the backend, the stand-in and the web client.
 SETTINGS_PREFIXES = ("BACKEND_", "LIVEPERSON_", "WEB_CLIENT_")

@@ -1,130 +1,20 @@
-"""Backend fixtures, after Flask's tutorial: a fresh SQLite database per test, the demo user
-and client seeded, and helpers that act as the apps and as LivePerson do."""
+"""Backend fixtures, after Flask's tutorial: every test runs on SQLite and on PostgreSQL, with a
+fresh database seeded with the demo user and client (tests/support/backend_app.py)."""
 
 from __future__ import annotations
 
-import base64
-import sqlite3
 from collections.abc import Iterator
-from contextlib import ExitStack, closing
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-import jwt
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import make_url
 
-from backend import create_app
-from backend.cli import DEMO_CLIENT_SECRET, DEMO_USER
-from backend.db import dispose, get_db
-from backend.models import Base
-from shared.contract import REDIRECT_URIS as LIVEPERSON_REDIRECT_URIS
 from tests.support import postgres
-
-ISSUER = "https://brand.example"
-CLIENT_ID = "liveperson-demo"
-CLIENT_SECRET = DEMO_CLIENT_SECRET
-EMAIL = DEMO_USER["email"]
-PASSWORD = DEMO_USER["password"]
-REDIRECT_URI = LIVEPERSON_REDIRECT_URIS[0]
-POPOUT_URI = "http://127.0.0.1:8002/le_unified_window/index.html"
-# PyJWT checks the signature and nothing else: the claims are what the tests examine.
-SIGNATURE_ONLY: Any = {
-    "verify_signature": True,
-    **dict.fromkeys(("verify_exp", "verify_nbf", "verify_iat", "verify_aud", "verify_iss"), False),
-}
-
-
-# Settings that change what init-db and seed-demo write; with any other settings, a copy of
-# one database seeded per test session replaces the key generation and password hashing.
-_SEEDING_SETTINGS = {"DATABASE_URL", "SECRET_KEY", "KEY_ENCRYPTION_SECRET", "LIVEPERSON_CLIENT_ID"}
-
-
-class Store:
-    """Where the backend suite keeps its databases: a fresh one for each app a test makes,
-    seeded by copying a template, on SQLite (files) or PostgreSQL (one throwaway cluster)."""
-
-    def __init__(self, kind: str, folder: Path, server_url: str | None = None) -> None:
-        self.kind = kind
-        self._folder = folder
-        self._server = create_engine(server_url, isolation_level="AUTOCOMMIT") if server_url else None
-        self._apps: list[Flask] = []
-        self._databases: list[str] = []
-        self._count = 0
-        self.template: str | None = None
-
-    def new_database(self, seeded: bool) -> str:
-        """The URL of an empty database, or of a copy of the seeded template."""
-        self._count += 1
-        if self._server is None:
-            path = self._folder / f"backend-{self._count}.sqlite3"
-            if seeded:
-                with closing(sqlite3.connect(self.template)) as source, \
-                        closing(sqlite3.connect(path)) as copy:
-                    source.backup(copy)
-            return f"sqlite:///{path}"
-        name = f"test_{self._count}"
-        self._databases.append(name)
-        with self._server.connect() as connection:
-            template = f" TEMPLATE {self.template}" if seeded else ""
-            connection.execute(text(f"CREATE DATABASE {name}{template}"))
-        return self._server.url.set(database=name).render_as_string(hide_password=False)
-
-    def close(self) -> None:
-        if self._server is not None:
-            self._server.dispose()
-
-    def track(self, app: Flask) -> None:
-        self._apps.append(app)
-
-    def release(self) -> None:
-        """Close the apps a test made and drop its PostgreSQL databases."""
-        for app in self._apps:
-            dispose(app)
-        if self._server is not None:
-            with self._server.connect() as connection:
-                for name in self._databases:
-                    if name != self.template:
-                        connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-        self._apps.clear()
-        self._databases.clear()
-
-
-_store: list[Store] = []  # the one in use: make_app is a plain function tests call directly
-
-
-def make_app(tmp_path: Path, **overrides: Any) -> Flask:
-    store = _store[0]
-    seeded = _SEEDING_SETTINGS.isdisjoint(overrides) and store.template is not None
-    settings = {
-        "ISSUER": ISSUER,
-        "SECRET_KEY": "test-secret-key",
-        # Rotated keys sign at once in tests; the delay itself is tested in test_keys.py.
-        "KEY_REFRESH_INTERVAL": 0,
-        **overrides,
-    }
-    settings.setdefault("DATABASE_URL", store.new_database(seeded))
-    app = create_app(settings)
-    app.config["TESTING"] = True
-    store.track(app)
-    if seeded:
-        return app
-    runner = app.test_cli_runner()
-    for command in (["init-db"], ["seed-demo"]):
-        result = runner.invoke(args=command)
-        assert result.exit_code == 0, result.output
-    return app
-
-
-def another_process(app: Flask, **overrides: Any) -> Flask:
-    """The backend as a second process would run it: `app`'s database and settings."""
-    settings = {name: app.config[name] for name in ("ISSUER", "DATABASE_URL", "SECRET_KEY",
-                                                     "KEY_REFRESH_INTERVAL")}
-    other = create_app({**settings, **overrides})
-    _store[0].track(other)
-    return other
+from tests.support.backend_app import Store, current_store, make_app, use_store
 
 
 @pytest.fixture(scope="session", autouse=True, params=["sqlite", "postgresql"])
@@ -136,24 +26,24 @@ def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         if request.param == "postgresql":
             server_url = stack.enter_context(postgres.cluster())
         store = Store(request.param, folder, server_url)
-        _store[:] = [store]
+        use_store(store)
         store.template = make_url(make_app(folder).config["DATABASE_URL"]).database
         store.release()
         stack.callback(store.close)
         yield request.param
-        _store.clear()
+        use_store(None)
 
 
 @pytest.fixture(autouse=True)
 def _release_databases(database: str) -> Iterator[None]:
     yield
-    _store[0].release()
+    current_store().release()
 
 
 @pytest.fixture
 def empty_database() -> str:
     """The URL of a database with no tables, dropped after the test."""
-    return _store[0].new_database(seeded=False)
+    return current_store().new_database(seeded=False)
 
 
 @pytest.fixture
@@ -169,52 +59,3 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> Any:
     return app.test_cli_runner()
-
-
-def basic(client_id: str = CLIENT_ID, secret: str = CLIENT_SECRET) -> dict[str, str]:
-    raw = f"{client_id}:{secret}".encode()
-    return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
-
-
-def login(client: FlaskClient, email: str = EMAIL, password: str = PASSWORD) -> str:
-    """Log in through the app API; returns the session token (the cookie is set as well)."""
-    response = client.post("/api/session", json={"email": email, "password": password})
-    assert response.status_code == 200, response.json
-    return response.json["session_token"]
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def issue_code(client: FlaskClient, session_token: str | None = None, **body: str) -> str:
-    """Ask the backend for a code as the brand's app does when the SDK asks for one."""
-    token = session_token or login(client)
-    response = client.post("/api/liveperson/code", json=body, headers=bearer(token))
-    assert response.status_code == 200, response.json
-    return response.json["code"]
-
-
-def redeem(client: FlaskClient, code: str, *, headers: dict[str, str] | None = None,
-           **form: str) -> Any:
-    """POST to the token endpoint as LivePerson does (Basic credentials unless told otherwise)."""
-    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, **form}
-    return client.post("/oauth2/v3/token", data=data, headers=basic() if headers is None else headers)
-
-
-def verify_id_token(client: FlaskClient, token: str) -> dict[str, Any]:
-    """Verify an id_token's RS256 signature with the published key its kid names; returns the
-    claims (the tests judge those themselves)."""
-    keys = jwt.PyJWKSet.from_dict(client.get("/oauth2/v3/certs").json)
-    key = keys[jwt.get_unverified_header(token)["kid"]]
-    return jwt.decode(token, key, algorithms=["RS256"], options=SIGNATURE_ONLY)
-
-
-def snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table: compare before and after to prove nothing changed."""
-    with app.app_context():
-        db = get_db()
-        return {
-            table.name: sorted(map(tuple, db.execute(select(table)).all()), key=repr)
-            for table in Base.metadata.sorted_tables
-        }

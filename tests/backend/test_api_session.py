@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.backend.conftest import (
+from tests.support.backend_app import (
     EMAIL,
     PASSWORD,
     bearer,

@@ -18,7 +18,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
-from tests.backend.conftest import (
+from tests.support.backend_app import (
     CLIENT_ID,
     EMAIL,
     ISSUER,

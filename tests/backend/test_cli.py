@@ -26,7 +26,8 @@ from backend import create_app
 from backend.config import SETTINGS
 from backend.db import get_db
 from backend.models import Client, SigningKey, User
-from tests.backend.conftest import (
+from tests.support import servers
+from tests.support.backend_app import (
     CLIENT_ID,
     EMAIL,
     ISSUER,
@@ -37,7 +38,6 @@ from tests.backend.conftest import (
     snapshot,
     verify_id_token,
 )
-from tests.support import servers
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 SDES = [

@@ -25,7 +25,7 @@ from backend.cli import DEMO_USER
 from backend.db import get_db
 from backend.models import AuthorizationCode, LoginSession
 from shared.pkce import s256
-from tests.backend.conftest import (
+from tests.support.backend_app import (
     CLIENT_ID,
     CLIENT_SECRET,
     EMAIL,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.backend.conftest import bearer, login, make_app
+from tests.support.backend_app import bearer, login, make_app
 
 SITE = "http://127.0.0.1:8001"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import jwt
 import pytest
 
-from tests.backend.conftest import ISSUER, issue_code, make_app, redeem
+from tests.support.backend_app import ISSUER, issue_code, make_app, redeem
 
 DISCOVERY = "/.well-known/openid-configuration"
 PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi")

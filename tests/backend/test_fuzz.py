@@ -51,7 +51,8 @@ from backend import openapi
 from backend.db import get_db
 from backend.login.sessions import sign_in
 from backend.models import User
-from tests.backend.conftest import (
+from tests.backend.test_openapi import deref, max_length
+from tests.support.backend_app import (
     CLIENT_ID,
     CLIENT_SECRET,
     EMAIL,
@@ -65,7 +66,6 @@ from tests.backend.conftest import (
     make_app,
     redeem,
 )
-from tests.backend.test_openapi import deref, max_length
 
 CHECKS = [
     not_a_server_error,

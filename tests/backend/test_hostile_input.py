@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from backend.db import get_db
-from tests.backend.conftest import CLIENT_ID, REDIRECT_URI, basic, snapshot
+from tests.support.backend_app import CLIENT_ID, REDIRECT_URI, basic, snapshot
 
 DEEP = "[" * 100_000 + "]" * 100_000
 NESTED_600 = '{"email": ' + "[" * 600 + "]" * 600 + "}"

@@ -16,7 +16,7 @@ from flask import Flask
 from backend import create_app
 from backend.config import _instance_secret
 from backend.db import dispose
-from tests.backend.conftest import ISSUER
+from tests.support.backend_app import ISSUER
 
 WORKERS = 6  # processes racing for one instance folder
 ROUNDS = 40  # fresh folders they race for, one after another

@@ -20,7 +20,7 @@ import backend.keys
 from backend.db import get_db
 from backend.models import SigningKey
 from backend.models.base import utcnow
-from tests.backend.conftest import (
+from tests.support.backend_app import (
     CLIENT_ID,
     ISSUER,
     POPOUT_URI,

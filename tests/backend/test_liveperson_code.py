@@ -13,7 +13,7 @@ from backend.cli import DEMO_SDES, DEMO_USER
 from backend.db import get_db
 from backend.models import Client
 from shared.contract import REDIRECT_URIS as LIVEPERSON_REDIRECT_URIS
-from tests.backend.conftest import (
+from tests.support.backend_app import (
     CLIENT_ID,
     EMAIL,
     ISSUER,

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from joserfc import jwe
 from joserfc.jwk import RSAKey
 
-from tests.backend.conftest import (
+from tests.support.backend_app import (
     CLIENT_ID,
     ISSUER,
     bearer,

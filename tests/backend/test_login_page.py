@@ -13,7 +13,7 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import text
 
 from backend.db import get_db
-from tests.backend.conftest import EMAIL, PASSWORD, make_app
+from tests.support.backend_app import EMAIL, PASSWORD, make_app
 
 COOKIE = "backend_session"
 OTHER_EMAIL = "other@example.com"

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from backend.db import get_db
 from backend.login.devices import COOKIE
 from backend.models import LoginFailure
-from tests.backend.conftest import EMAIL, PASSWORD, bearer, make_app
 from tests.backend.test_login_page import csrf_token, logged_in, post_login
+from tests.support.backend_app import EMAIL, PASSWORD, bearer, make_app
 
 ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}
 

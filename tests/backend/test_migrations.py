@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, func, inspect, select
 from backend import create_app, migrations
 from backend.db import dispose, get_db
 from backend.models import Base, SigningKey, User
-from tests.backend.conftest import ISSUER, issue_code, make_app, redeem
+from tests.support.backend_app import ISSUER, issue_code, make_app, redeem
 from tests.support.servers import ROOT
 
 

@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
 from backend import openapi
 from backend.protocol import authorization_request, parameters
 from shared import pkce
-from tests.backend.conftest import ISSUER
+from tests.support.backend_app import ISSUER
 
 # Flask answers these for every GET and every route on its own; they are no contract.
 _AUTOMATIC = {"HEAD", "OPTIONS"}

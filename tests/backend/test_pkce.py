@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from shared.pkce import MAX_VERIFIER_LENGTH, s256
-from tests.backend.conftest import (
+from tests.support.backend_app import (
     CLIENT_ID,
     REDIRECT_URI,
     basic,

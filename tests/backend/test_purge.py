@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from backend.db import get_db
 from backend.models import AuthorizationCode, LoginFailure, LoginSession
 from backend.models.base import utcnow
-from tests.backend.conftest import bearer, issue_code, login, redeem
+from tests.support.backend_app import bearer, issue_code, login, redeem
 
 
 def count(app, model) -> int:

@@ -1,6 +1,6 @@
 """The code flow end to end, as LivePerson and the brand app drive it."""
 
-from tests.backend.conftest import CLIENT_ID, ISSUER, issue_code, redeem, verify_id_token
+from tests.support.backend_app import CLIENT_ID, ISSUER, issue_code, redeem, verify_id_token
 
 
 def test_code_flow_issues_a_verifiable_id_token(client):

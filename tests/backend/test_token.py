@@ -22,7 +22,7 @@ from backend.db import get_db
 from backend.models import AuthorizationCode
 from backend.models.base import utcnow
 from shared.contract import REDIRECT_URIS as LIVEPERSON_REDIRECT_URIS
-from tests.backend.conftest import (
+from tests.support.backend_app import (
     CLIENT_ID,
     CLIENT_SECRET,
     ISSUER,

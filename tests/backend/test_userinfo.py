@@ -12,7 +12,7 @@ from sqlalchemy import update
 from backend.db import get_db
 from backend.models import AuthorizationCode
 from backend.models.base import digest, utcnow
-from tests.backend.conftest import (
+from tests.support.backend_app import (
     CLIENT_ID,
     EMAIL,
     REDIRECT_URI,

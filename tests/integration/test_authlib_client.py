@@ -16,7 +16,7 @@ from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session, OAuthError
 from authlib.oidc.core import CodeIDToken
 
-from tests.integration.conftest import (
+from tests.support.http_api import (
     CLIENT_ID,
     CLIENT_SECRET,
     TIMEOUT,

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from tests.integration.conftest import (
+from tests.support.http_api import (
     CLIENT_ID,
     CLIENT_SECRET,
     TIMEOUT,

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urljoin, urlsplit
 import pytest
 import requests
 
-from tests.integration.conftest import (
+from tests.support.http_api import (
     CLIENT_ID,
     CLIENT_SECRET,
     POPOUT_URI,

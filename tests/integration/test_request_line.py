@@ -14,9 +14,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import requests
 
-from tests.integration.conftest import TIMEOUT, html_login
 from tests.integration.test_liveperson_requests import popout_authorize_url, popout_state
 from tests.support import servers
+from tests.support.http_api import TIMEOUT, html_login
 
 LIMIT = 32 * 1024  # bytes of "GET <target> HTTP/1.1", as gunicorn.conf.py sets it
 MARGIN = 2  # the limit is at least this many times the pop-out window's longest line

@@ -8,8 +8,8 @@ import threading
 import time
 
 from shared.messaging_sdk import MessagingClient
-from tests.conftest import SHORT_LIFETIME
 from tests.messaging_sdk.host_app import ACCOUNT, DemoApp, ManualScheduler, Recorder, conversations
+from tests.support.servers import SHORT_LIFETIME
 
 DEADLINE = SHORT_LIFETIME + 30  # seconds the short tokens may take to expire on a slow machine
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import requests
 
-from tests.integration.conftest import EMAIL, PASSWORD, TIMEOUT, api_login, issue_code
-from tests.scale.conftest import Deployment, jwks, me, redeem, userinfo, verified
+from tests.support.deployment import Deployment, jwks, me, redeem, userinfo, verified
+from tests.support.http_api import EMAIL, PASSWORD, TIMEOUT, api_login, issue_code
 from tests.support.servers import LiveServer
 
 THREADS = 6

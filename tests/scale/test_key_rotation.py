@@ -7,8 +7,7 @@ from __future__ import annotations
 import time
 from functools import partial
 
-from tests.integration.conftest import api_login, issue_code
-from tests.scale.conftest import (
+from tests.support.deployment import (
     KEY_REFRESH_INTERVAL,
     Deployment,
     jwks,
@@ -17,6 +16,7 @@ from tests.scale.conftest import (
     together,
     verified,
 )
+from tests.support.http_api import api_login, issue_code
 
 # Generous: the new key signs KEY_REFRESH_INTERVAL after the rotation; the rest is for a busy
 # machine. Only exceeding this deadline fails the test.

@@ -7,9 +7,8 @@ from functools import partial
 
 import requests
 
-from tests.backend.conftest import bearer
-from tests.integration.conftest import TIMEOUT, api_login, issue_code
-from tests.scale.conftest import (
+from tests.support.backend_app import bearer
+from tests.support.deployment import (
     ISSUER,
     Deployment,
     jwks,
@@ -20,6 +19,7 @@ from tests.scale.conftest import (
     userinfo,
     verified,
 )
+from tests.support.http_api import TIMEOUT, api_login, issue_code
 
 CODES = 30
 RACERS = 8  # per code, alternately at A and B

@@ -23,6 +23,8 @@ BIN = Path(sys.executable).parent
 START_DEADLINE = 30  # seconds a server may take to answer its first request
 STOP_TIMEOUT = 10
 
+SHORT_LIFETIME = 2  # seconds an id_token from the `short_backend` fixture is valid
+
 
 @dataclass(frozen=True)
 class LiveServer:

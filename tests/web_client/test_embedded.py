@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, Request, expect
 
-from tests.web_client.conftest import Brand, Shots, Site, brand_stack, log_in, open_chat
+from tests.support.browser import Brand, Shots, Site, brand_stack, log_in, open_chat
 
 
 def backend_requests(page: Page, brand: Brand, path: str) -> list[Request]:

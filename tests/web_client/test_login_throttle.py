@@ -10,7 +10,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
-from tests.web_client.conftest import EMAIL, PASSWORD, Brand, Shots, brand_stack, log_in
+from tests.support.browser import EMAIL, PASSWORD, Brand, Shots, brand_stack, log_in
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from playwright.sync_api import BrowserContext, Page, Response, expect
 
 from shared.validation.jwe import EncryptionKeyPair
 from tests.support import servers
-from tests.web_client.conftest import Brand, Shots, Site, brand_stack, log_in, open_chat
+from tests.support.browser import Brand, Shots, Site, brand_stack, log_in, open_chat
 from tests.web_client.test_popout import pop_out
 
 TOKEN_LIFETIME = 3  # seconds: the stand-in (with --skew 0) asks the page again this often

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 from playwright.sync_api import BrowserContext, Page, Request, Route, expect
 
 from tests.support import servers
-from tests.web_client.conftest import EMAIL, PASSWORD, Brand, Shots, Site, log_in, open_chat
+from tests.support.browser import EMAIL, PASSWORD, Brand, Shots, Site, log_in, open_chat
 
 
 def record(context: BrowserContext) -> list[Request]:

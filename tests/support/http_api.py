@@ -1,5 +1,6 @@
-"""The real server for integration tests: `flask init-db`/`seed-demo`, then gunicorn with two
-workers on a free loopback port, and helpers that talk to it over HTTP as its callers do."""
+"""Helpers that talk to a running backend over HTTP as its callers do: the brand's apps, a
+browser with the login form, and LivePerson verifying the id_token (tests/integration,
+tests/scale; the servers themselves come from servers.py)."""
 
 from __future__ import annotations
 
