@@ -16,12 +16,13 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from backend.keys import KeyStoreError
 from backend.oidc import authorize, userinfo
+from backend.oidc.discovery import PATHS
 from backend.protocol.errors import OAuthError
 
 # Endpoints whose clients are OAuth libraries: every 4xx is an RFC 6749 §5.2 invalid_request;
 # elsewhere a 400 is too, and other statuses are named after their HTTP reason.
-_OAUTH_PATHS = ("/oauth2/v3/token", "/oauth2/v3/userinfo")
-_JSON_PATHS = ("/api/", "/oauth2/v3/certs", "/.well-known/", *_OAUTH_PATHS)
+_OAUTH_PATHS = (PATHS["token_endpoint"], PATHS["userinfo_endpoint"])
+_JSON_PATHS = ("/api/", PATHS["jwks_uri"], "/.well-known/", *_OAUTH_PATHS)
 
 
 # Endpoints (by blueprint) whose errors are not §5.2 JSON.
@@ -57,7 +58,6 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
         name = "invalid_request"
     else:
         name = error.name.lower().replace(" ", "_")
-    headers["Cache-Control"] = "no-store"
     return jsonify(error=name, error_description=error.description), status, headers
 
 

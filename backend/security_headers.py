@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
+from backend.oidc.discovery import PATHS
+
 _ALWAYS = {
     # Clickjacking: no page of the identity provider may be framed.
     "X-Frame-Options": "DENY",
@@ -22,8 +24,8 @@ _ALWAYS = {
 # Never cached (`Cache-Control: no-store`, and `Pragma: no-cache` for HTTP/1.0 caches, RFC 6749
 # §5.1): session tokens, codes, tokens and user data, in answers and in the authorization
 # endpoint's redirects that carry a code or an id_token, and the login form's CSRF token.
-_NO_STORE_PATHS = ("/api/", "/oauth2/v3/token", "/oauth2/v3/userinfo", "/oauth2/v3/authorize",
-                   "/login")
+_NO_STORE_PATHS = ("/api/", PATHS["token_endpoint"], PATHS["userinfo_endpoint"],
+                   PATHS["authorization_endpoint"], "/login")
 
 
 def init_app(app: Flask) -> None:

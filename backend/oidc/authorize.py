@@ -22,6 +22,7 @@ from backend import store
 from backend.db import get_db
 from backend.login.sessions import Login
 from backend.models.base import utcnow
+from backend.oidc.discovery import PATHS
 from backend.protocol import code_grant, id_token
 from backend.protocol.authorization_request import AuthorizationError, AuthorizationRequest, parse
 from backend.protocol.errors import OAuthError
@@ -34,7 +35,7 @@ bp = Blueprint("authorize", __name__)
 _LOGIN_AFTER = "login_after"
 _LOGIN_AFTER_LIFETIME = 600  # seconds a user may spend on the login page
 
-@bp.route("/oauth2/v3/authorize", methods=["GET", "POST"])
+@bp.route(PATHS["authorization_endpoint"], methods=["GET", "POST"])
 def authorize() -> ResponseReturnValue:
     params = request.form if request.method == "POST" else request.args
     status = redirect_status()

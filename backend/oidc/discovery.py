@@ -15,6 +15,7 @@ from backend.protocol.client_auth import METHODS
 
 bp = Blueprint("discovery", __name__)
 
+# Where each endpoint is served: the blueprints route these, and the discovery document lists them.
 PATHS = {
     "authorization_endpoint": "/oauth2/v3/authorize",
     "token_endpoint": "/oauth2/v3/token",

@@ -6,11 +6,12 @@ from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
 from backend.db import get_db
+from backend.oidc.discovery import PATHS
 
 bp = Blueprint("jwks", __name__)
 
 
-@bp.get("/oauth2/v3/certs")
+@bp.get(PATHS["jwks_uri"])
 def certs() -> ResponseReturnValue:
     response = jsonify(current_app.extensions["keyring"].jwks(get_db()))
     # Short enough that a rotated key reaches verifiers before it signs anything.

@@ -11,15 +11,15 @@ from flask.typing import ResponseReturnValue
 
 from backend import store
 from backend.db import get_db
+from backend.oidc.discovery import PATHS
 from backend.protocol import client_auth, code_grant
 from backend.protocol.errors import OAuthError, invalid_request, single_values
 
 bp = Blueprint("token", __name__)
 
-PATH = "/oauth2/v3/token"
 
 
-@bp.post(PATH)
+@bp.post(PATHS["token_endpoint"])
 def token() -> ResponseReturnValue:
     if request.mimetype != "application/x-www-form-urlencoded":
         raise invalid_request("Send the token request as application/x-www-form-urlencoded.")

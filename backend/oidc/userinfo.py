@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 
 from backend import store
 from backend.models.base import utcnow
+from backend.oidc.discovery import PATHS
 from backend.protocol import bearer
 from backend.protocol.claims import user_claims
 from backend.protocol.errors import (
@@ -25,7 +26,7 @@ from backend.protocol.errors import (
 bp = Blueprint("userinfo", __name__)
 
 
-@bp.route("/oauth2/v3/userinfo", methods=["GET", "POST"])
+@bp.route(PATHS["userinfo_endpoint"], methods=["GET", "POST"])
 def userinfo() -> ResponseReturnValue:
     token = _access_token()
     if token is None:

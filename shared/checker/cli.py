@@ -18,15 +18,9 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from shared.checker.checks import (
-    CHECK_IDS,
-    DEFAULT_REDIRECT_URI,
-    DEFAULT_TIMEOUT,
-    FAIL,
-    CheckResult,
-    Target,
-    run_checks,
-)
+from shared.checker.reasons import FAIL, CheckResult
+from shared.checker.registry import CHECK_IDS, run_checks
+from shared.checker.run import DEFAULT_REDIRECT_URI, DEFAULT_TIMEOUT, Target
 from shared.validation import secret_input
 from shared.validation.discovery import allowed_host
 

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from shared.checker import CHECK_IDS, cli
-from shared.checker.checks import NEEDS_FRESH_CODE
+from shared.checker.run import NEEDS_FRESH_CODE
 from tests.checker import broken_brand
 from tests.checker.report import assert_well_formed, statuses
 from tests.support import servers
