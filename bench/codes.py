@@ -1,9 +1,9 @@
 """Authorization codes issued before a token-endpoint run, so the run measures redemption alone.
 
-They are written by the backend's own `issue_code`, as `/api/liveperson/code` writes them. It
-commits once per code, which costs a flush and a transaction per row (about 1,000 codes/s on
-PostgreSQL); here those commits wait for one commit per batch, whose flush writes the rows with
-multi-row INSERTs (about 10,000 codes/s), so a run's supply takes seconds, not minutes.
+They are written by the backend's own `issue_code` and store, as `/api/liveperson/code` writes
+them. The store commits once per code, which costs a flush and a transaction per row (about
+1,000 codes/s on PostgreSQL); here those commits wait for one commit per batch, whose flush
+writes the rows with multi-row INSERTs (about 10,000 codes/s), so a run's supply takes seconds.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from backend.db import get_db
 from backend.models import Client
 from backend.models.base import utcnow
 from backend.protocol.code_grant import issue_code
+from backend.store import SqlStore
 from bench.backend import demo_user
+from shared import contract
 
-REDIRECT_URI = "https://liveperson.net"
+REDIRECT_URI = contract.DEFAULT_REDIRECT_URI  # what LivePerson sends when none is configured
 SCOPES = ["openid", "profile", "email"]
 BATCH = 1000  # codes per transaction
 
@@ -33,10 +35,11 @@ def issue(app: Flask, count: int) -> list[str]:
     codes: list[str] = []
     while len(codes) < count:
         with _BatchedCommits(app.extensions["db_engine"]) as db:
+            store = SqlStore(db, app.extensions["db_autocommit"])
             for _ in range(min(BATCH, count - len(codes))):
                 codes.append(
                     issue_code(
-                        db,
+                        store,
                         client=client,
                         user=user,
                         redirect_uri=REDIRECT_URI,

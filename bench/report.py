@@ -1,6 +1,7 @@
 """What a benchmark run prints and saves: one table line per measurement, the ratio of the token
 endpoint's rate to the raw signing rate, and a JSON file with the machine, the configuration and
-every figure, so that runs (before and after a change, on other machines) can be compared."""
+every figure (wrk's own report of each run included), so that runs (before and after a change,
+on other machines) can be compared."""
 
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.measurements import Run
+from bench.processes import ROOT
 from bench.signing import SigningResult
-from tests.support.servers import ROOT
+from bench.wrk import LoadResult
 
-PACKAGES = ("flask", "gunicorn", "sqlalchemy", "cryptography", "joserfc", "psycopg", "gevent")
+PACKAGES = ("flask", "gunicorn", "sqlalchemy", "cryptography", "pyjwt", "joserfc", "psycopg", "gevent")
 COLUMNS = (  # title, width and alignment of the table's columns
     ("measurement", 12, "<"),
     ("database", 10, "<"),
@@ -30,22 +32,27 @@ COLUMNS = (  # title, width and alignment of the table's columns
     ("unit", 7, "<"),
     ("p50 ms", 7, ">"),
     ("p99 ms", 7, ">"),
+    ("max ms", 7, ">"),
     ("errors", 6, ">"),
-    ("conns", 7, ">"),
-    ("loadgen CPU", 11, ">"),
+    ("wrk CPU", 7, ">"),
     ("server CPU", 10, ">"),
+    ("CPU ms/req", 10, ">"),
     ("machine busy", 12, ">"),
 )
 
 LEGEND = (
-    "Latency per request (per code-then-authenticate pair for conversations) in the measured window.\n"
-    "conns: TCP connections opened. CPU in the window: loadgen (load generator) and server (gunicorn's\n"
-    "processes) in % of one core, as top shows it; machine busy in % of all cores, whoever used them."
+    "RS256 sign: the median of the measurements taken before each load run, the server idle.\n"
+    "Latency per request in the measured run, from wrk's histogram (a conversation: the stand-in's answer).\n"
+    "CPU in the measured run: wrk and server (gunicorn's processes) in % of one core, as top shows it;\n"
+    "CPU ms/req: the server's CPU time per answer; machine busy in % of all cores, whoever used them."
 )
 
 
 def table(signing: SigningResult, runs: list[Run]) -> str:
-    rows = [_line(("RS256 sign", "-", "1 core", "-", f"{signing.signs_per_second:.0f}", "signs/s"))]
+    rows = [_line(("RS256 sign", "-", "1 core", "raw", f"{signing.signs_per_second:.0f}", "signs/s"))]
+    if signing.jwt_encode_per_second is not None:
+        rows.append(_line(("RS256 sign", "-", "1 core", "jwt.encode", f"{signing.jwt_encode_per_second:.0f}",
+                           "signs/s")))
     for run in runs:
         result = run.load
         rows.append(
@@ -59,10 +66,11 @@ def table(signing: SigningResult, runs: list[Run]) -> str:
                     "conv/s" if run.scenario == "conversation" else "req/s",
                     _number(result.p50_ms),
                     _number(result.p99_ms),
+                    _number(result.max_ms),
                     str(result.errors),
-                    str(result.connections),
                     _percent(result.loadgen_cpu),
                     _percent(result.server_cpu),
+                    _number(cpu_ms_per_request(result), 2),
                     _percent(result.machine_cpu),
                 )
             )
@@ -70,19 +78,25 @@ def table(signing: SigningResult, runs: list[Run]) -> str:
     return "\n".join([_line(tuple(title for title, _, _ in COLUMNS)), *rows, LEGEND])
 
 
-def ratios(signing: SigningResult, runs: list[Run]) -> dict[str, float]:
+def cpu_ms_per_request(result: LoadResult) -> float | None:
+    """The server's CPU time per answer: what a busy machine changes least."""
+    return result.server_cpu / result.rate * 1000 if result.server_cpu and result.rate else None
+
+
+def ratios(runs: list[Run], signs_per_second: float | None) -> dict[str, float]:
     """Per database: the best 2-worker token-endpoint rate ÷ the single-core signing rate."""
     best: dict[str, float] = {}
     for run in runs:
         if run.scenario == "token endpoint" and run.workers == 2:
             best[run.database] = max(best.get(run.database, 0.0), run.load.rate)
-    return {database: rate / signing.signs_per_second for database, rate in best.items()}
+    return {database: rate / signs_per_second for database, rate in best.items()} if signs_per_second else {}
 
 
-def ratio_lines(ratios: dict[str, float]) -> list[str]:
+def ratio_lines(raw: dict[str, float], jwt_encode: dict[str, float]) -> list[str]:
     return [
         f"{database}: best 2-worker token req/s (whole machine) ÷ single-core RS256 signs/s = {ratio:.3f}"
-        for database, ratio in ratios.items()
+        + (f" ({jwt_encode[database]:.3f} against jwt.encode)" if database in jwt_encode else "")
+        for database, ratio in raw.items()
     ]
 
 
@@ -109,6 +123,7 @@ def machine() -> dict[str, Any]:
         "sqlite": sqlite3.sqlite_version,
         "packages": {name: _version(name) for name in PACKAGES},
         "git": _git(),
+        "wrk": _wrk_version(),
     }
 
 
@@ -132,8 +147,8 @@ def _line(cells: tuple[str, ...]) -> str:
     ).rstrip()
 
 
-def _number(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}"
+def _number(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
 
 
 def _percent(value: float | None) -> str:
@@ -154,6 +169,15 @@ def _cpu_model() -> str | None:
         return platform.processor() or None
     names = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
     return names[0] if names else None
+
+
+def _wrk_version() -> str | None:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return None
+    # `wrk -v` prints its version and usage, and exits 1.
+    answer = subprocess.run([wrk, "-v"], capture_output=True, text=True, check=False)  # noqa: S603
+    return answer.stdout.split("\n", 1)[0].strip() or None
 
 
 def _git() -> dict[str, Any] | None:

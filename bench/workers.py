@@ -11,7 +11,7 @@ import importlib.util
 import runpy
 from dataclasses import dataclass
 
-from tests.support.servers import ROOT
+from bench.processes import ROOT
 
 GUNICORN_DEFAULT_CLASS = "sync"  # what gunicorn runs when neither its config nor options say
 
