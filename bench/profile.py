@@ -8,6 +8,8 @@ samples of their own; keeps py-spy's collapsed stacks (`--output`) for a flame g
 
 A sample goes to the first stage of STAGES that one of its frames names, so a stage counts what
 it calls: the request guard's share includes parsing the form, which it is the first to read.
+Profile a quiet machine: when other work wants the cores, a worker that wakes wrk (sending the
+answer, closing) is preempted there, and those stages' shares grow with the contention.
 """
 
 from __future__ import annotations
