@@ -286,6 +286,6 @@ def _as_click_errors() -> Iterator[None]:
     try:
         yield
     except Refused as refused:
-        if refused.option in ("EMAIL", "--client-id") and "already exists" in refused.message:
+        if refused.option is None:
             raise click.ClickException(refused.message) from None
         raise click.BadParameter(refused.message, param_hint=refused.option) from None

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 
 class Refused(ValueError):
-    def __init__(self, option: str, message: str) -> None:
+    """`option` is the option at fault, or None when no option is (the thing already exists)."""
+
+    def __init__(self, option: str | None, message: str) -> None:
         super().__init__(message)
         self.option = option
         self.message = message

@@ -40,7 +40,7 @@ def create_user(db: Session, email: str, password: str, lp_sdes: list[dict[str, 
     if len(password) < MIN_LENGTH:
         raise Refused(given_by, f"at least {MIN_LENGTH} characters.")
     if db.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Refused("EMAIL", f"A user {email} already exists; nothing changed.")
+        raise Refused(None, f"A user {email} already exists; nothing changed.")
     user = User(email=email, password_hash=hash_password(password), lp_sdes=lp_sdes,
                 updated_at=utcnow(), **profile)
     db.add(user)

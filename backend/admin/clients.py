@@ -41,7 +41,7 @@ def register_client(db: Session, client_id: str, secret: str, redirect_uris: lis
         if problem:
             raise Refused("--redirect-uri", f"{uri!r}: {problem}")
     if db.get(Client, client_id) is not None:
-        raise Refused("--client-id", f"A client {client_id} already exists; nothing changed.")
+        raise Refused(None, f"A client {client_id} already exists; nothing changed.")
     client = Client(client_id=client_id, secret_hash=digest(secret), redirect_uris=redirect_uris,
                     pkce_required=pkce_required, allow_plain_pkce=allow_plain_pkce)
     db.add(client)
