@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from backend.db import get_db
 from backend.models import AuthorizationCode, Client
 from backend.models.base import UTCDateTime
-from backend.protocol import pkce
 from backend.protocol.storage import ConsumedCode, NewCode, Redemption
+from shared import pkce
 
 _CODE = AuthorizationCode.__table__.c
 # What the exchange needs from the code's row to write the id_token.

@@ -22,6 +22,7 @@ from backend.protocol.client_auth import ClientCredentials
 from backend.protocol.errors import invalid_grant, invalid_request
 from backend.protocol.id_token import IssuerKey, Subject
 from backend.protocol.storage import GrantStore, NewCode, Redemption, RegisteredClient
+from shared.pkce import METHODS, challenge_of, verifier_well_formed
 
 
 class Customer(Subject, Protocol):
@@ -82,7 +83,7 @@ def redeem(
     now = datetime.now(UTC)
     access_token = new_secret()
     grant = None
-    if code is not None and redirect_uri is not None and (verifier is None or pkce.well_formed(verifier)):
+    if code is not None and redirect_uri is not None and (verifier is None or verifier_well_formed(verifier)):
         grant = store.consume_code(Redemption(
             code_hash=digest(code),
             client_id=credentials.client_id,
@@ -90,7 +91,7 @@ def redeem(
             redirect_uri=redirect_uri,
             now=now,
             challenges=None if verifier is None else {
-                method: pkce.challenge_of(verifier, method) for method in pkce.METHODS
+                method: challenge_of(verifier, method) for method in METHODS
             },
             access_token_hash=digest(access_token),
             access_token_expires_at=now + timedelta(seconds=lifetimes.access_token),

@@ -10,18 +10,12 @@ import hmac
 from backend.protocol.errors import invalid_grant, invalid_request
 from shared.pkce import (
     CHALLENGE_RULE,
-    MAX_VERIFIER_LENGTH,
     METHODS,
     VERIFIER_RULE,
     challenge_of,
     challenge_well_formed,
     verifier_well_formed,
 )
-
-__all__ = ["MAX_VERIFIER_LENGTH", "METHODS", "challenge_of", "check_challenge", "verify",
-           "well_formed"]
-
-well_formed = verifier_well_formed
 
 
 def check_challenge(challenge: str, method: str | None, allow_plain: bool) -> str:
@@ -45,7 +39,7 @@ def verify(verifier: str | None, challenge: str | None, method: str | None) -> N
         return
     if verifier is None:
         raise invalid_grant("code_verifier is required: the code was issued with a code_challenge.")
-    if not well_formed(verifier):
+    if not verifier_well_formed(verifier):
         raise invalid_request(f"code_verifier must be {VERIFIER_RULE}.")
     computed = challenge_of(verifier, method or "plain")
     if not hmac.compare_digest(computed.encode(), challenge.encode()):
