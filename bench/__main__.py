@@ -143,12 +143,11 @@ def _signed(live: Backend, timing: Timing) -> signing.SigningResult:
 
 
 def _progress(run: measurements.Run) -> None:
-    encoded = run.signing.jwt_encode_per_second
-    jwt_encode = f", jwt.encode {encoded:.0f}/s" if encoded else ""
     print(
         f"{run.scenario}, {run.database}, {run.workers} workers, {run.model.label}: "
         f"{run.load.rate:.1f}/s, p99 {run.load.p99_ms or 0:.1f} ms, {run.load.errors} errors; "
-        f"RS256 {run.signing.signs_per_second:.0f} signs/s{jwt_encode}; "
+        f"RS256 {run.signing.signs_per_second:.0f} signs/s, "
+        f"jwt.encode {run.signing.jwt_encode_per_second:.0f}/s; "
         f"{run.codes_issued} codes issued in {run.issue_seconds:.1f} s",
         flush=True,
     )
