@@ -1,16 +1,21 @@
-"""A local stand-in for LivePerson's side: it authenticates conversations against the brand's
-backend exactly as LivePerson does, shows every exchange in an inspector, and serves the Web
-SDK tag and the pop-out window the brand's pages use."""
+"""A local stand-in for LivePerson's side: its IdP authenticates consumers against the brand's
+backend exactly as LivePerson does, its messaging service holds their conversations over
+LivePerson's consumer WebSocket API, an agent workspace answers them, an inspector shows every
+exchange with the brand, and it serves the Web SDK tag and the pop-out window."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from flask import Flask
 
-from shared.liveperson import api, headers, inspector, web_sdk
+from shared.liveperson import agent, api, headers, idp, inspector, messaging, web_sdk
 from shared.liveperson.conversations import Conversations
+from shared.liveperson.idp.consumer_token import ConsumerTokens
+from shared.liveperson.messaging.hub import Hub
 from shared.liveperson.settings import StandInSettings
+from shared.liveperson.store import Store
 from shared.validation.authenticate import Authenticator
 from shared.validation.jwe import EncryptionKeyPair
 
@@ -22,8 +27,15 @@ def create_app(settings: StandInSettings) -> Flask:
     app.extensions["encryption"] = encryption
     app.extensions["authenticator"] = Authenticator(settings.validation, encryption)
     app.extensions["conversations"] = Conversations()
+    app.extensions["store"] = Store.in_folder(settings.instance_folder)
+    app.extensions["hub"] = Hub()
+    app.extensions["consumer_tokens"] = ConsumerTokens.in_folder(settings.instance_folder, settings.account)
+    # The one agent of the stand-in's workspace, with a participant id as LivePerson gives one.
+    agent_id = uuid.uuid5(uuid.NAMESPACE_URL, f"liveperson-stand-in/{settings.account}/agent")
+    app.extensions["agent_id"] = str(agent_id)
     headers.init_app(app)
-    for module in (api, inspector, web_sdk):
+    messaging.init_app(app)
+    for module in (api, idp, agent, inspector, web_sdk):
         app.register_blueprint(module.bp)
     return app
 

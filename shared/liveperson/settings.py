@@ -30,6 +30,11 @@ class StandInSettings:
     js_context: str | None = None
     redirect_uri: str = contract.DEFAULT_REDIRECT_URI
     jwe_key_file: Path | None = None  # keeps the encryption key the brand configured across restarts
+    # The database of consumers, conversations and messages, and the consumer tokens' signing key.
+    instance_folder: Path = Path("instance/liveperson")
+    unauthenticated_messaging: bool = True  # LivePerson's Messaging.Un_Auth_Messaging feature
+    unauthenticated_lifetime: int = 3600  # seconds an unauthenticated consumer token lasts
+    idle_timeout: float = 60  # seconds without a frame before a consumer's socket is closed
 
 
 # Each default is stated once, in the dataclasses; an option's default is its field's.
@@ -111,6 +116,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--redirect-uri", default=_default("redirect_uri"))
     p.add_argument("--jwe-key-file", type=Path, default=_default("jwe_key_file"))
     p.add_argument(
+        "--instance-folder", type=Path, default=_default("instance_folder"),
+        help="where conversations and the consumer tokens' key are kept (default instance/liveperson)",
+    )
+    p.add_argument(
+        "--no-unauthenticated-messaging", dest="unauthenticated_messaging", action="store_false",
+        default=not _flag("NO_UNAUTHENTICATED_MESSAGING"),
+        help="refuse signup: only customers the brand authenticates may message",
+    )
+    p.add_argument("--unauthenticated-lifetime", type=int, default=_default("unauthenticated_lifetime"))
+    p.add_argument("--idle-timeout", type=float, default=_default("idle_timeout"))
+    p.add_argument(
         "--allow-host",
         action="append",
         type=allowed_host,
@@ -173,4 +189,8 @@ def from_arguments(
         js_context=args.js_context,
         redirect_uri=args.redirect_uri,
         jwe_key_file=args.jwe_key_file,
+        instance_folder=args.instance_folder,
+        unauthenticated_messaging=args.unauthenticated_messaging,
+        unauthenticated_lifetime=args.unauthenticated_lifetime,
+        idle_timeout=args.idle_timeout,
     )

@@ -19,10 +19,14 @@ JWT_NOT_VALID = LivePersonError("9007", "Customer JWT not valid")
 AUTH_FAILED = LivePersonError("9011", "Customer authentication failed")
 INPUT_VALIDATION = LivePersonError("9012", "Input validation error")
 BRAND_TIMEOUT = LivePersonError("9013", "Brand endpoint timeout")
-KID_NOT_FOUND = LivePersonError(None, "JWK kid was not found")
-MULTIPLE_JWK_WITHOUT_KID = LivePersonError(None, "Multiple JWK without kid header")
+KID_NOT_FOUND = LivePersonError("1041", "JWK kid was not found")
+MULTIPLE_JWK_WITHOUT_KID = LivePersonError("1042", "Multiple JWK without kid header")
 WRONG_ISSUER = LivePersonError(None, "Wrong issuer")
-BAD_SDES = LivePersonError(None, "Invalid lp_sdes")
+BAD_SDES = LivePersonError("1026", "SDE parse exception")
+# The consumer's own identity at LivePerson (signup, step-up, the WebSocket's token).
+UNSUPPORTED_AUTH_TYPE = LivePersonError("9015", "Unsupported auth type")
+LIVEPERSON_JWT_NOT_VALID = LivePersonError("9008", "LivePerson JWT not valid")
+UNAUTHENTICATED_REFRESH_EXPIRED = LivePersonError("2001", "Unauthenticated JWT refresh expired")
 
 
 class ValidationFailure(Exception):
@@ -36,4 +40,4 @@ class ValidationFailure(Exception):
         self.record = record  # the HTTP exchange that failed, when there was one
 
     def as_dict(self) -> dict[str, str | None]:
-        return {"error": self.error.name, "code": self.error.code, "message": self.message}
+        return {"error": self.error.name, "code": self.error.code, "message": self.message, "check": self.check}

@@ -128,10 +128,11 @@ def standin(folder: Path, issuer: str, *options: str, client_id: str = "livepers
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "shared.liveperson", "--host", "127.0.0.1", "--port", str(port),
                "--issuer", issuer, "--client-id", client_id,
-               "--jwe-key-file", str(folder / "jwe-key.pem"), *options]
+               "--jwe-key-file", str(folder / "jwe-key.pem"), "--instance-folder", str(folder / "standin"),
+               *options]
     # The secret goes in the environment, as the README advises: never on a command line.
     env = environment(("LIVEPERSON_",), LIVEPERSON_CLIENT_SECRET=client_secret)
-    with _serve(command, env, url, "/api/conversations", folder / "standin.log") as server:
+    with _serve(command, env, url, "/api/config", folder / "standin.log") as server:
         yield server
 
 

@@ -1,5 +1,9 @@
-"""What the SDK hands LivePerson at `POST /api/account/<account>/authenticate`: `{"authCode",
-"redirect_uri", "code_verifier"}` or `{"jwt"}`, with the `channel` it came from.
+"""What the SDK hands LivePerson at `POST /api/account/<account>/authenticate`: `{"authCode"}`,
+as LivePerson's "Tutorials — Authentication" page shows it, holding the brand's code or its JWT.
+A code comes with the `redirect_uri` it was issued for and, with PKCE, the `code_verifier`
+(LivePerson documents neither field's name; these are the stand-in's), and the `channel` the
+SDK runs in. A JWT is told from a code by its form: a compact JWS or JWE whose first part is a
+JOSE header.
 
 Any web page can post it, so it is read defensively: bounded JSON without the inputs that crash
 Python's parser (see shared.validation.safe_json), and text fields of printable ASCII only. A
@@ -10,6 +14,8 @@ anything is sent to the brand.
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +25,7 @@ from shared.validation.safe_json import JsonRejected, loads
 BODY_LIMIT = 256 * 1024  # bytes; a nested JWE of a large id_token is a few KB
 CHANNELS = ("web", "popout", "mobile")
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
-_EXPECTED = 'JSON {"authCode", "redirect_uri"} or {"jwt"}'
+_EXPECTED = 'JSON {"authCode": <code or JWT>, "redirect_uri"}'
 
 
 class BadHandover(ValueError):
@@ -45,16 +51,29 @@ def read(body: bytes) -> Handover:
     channel = document.get("channel", "web")
     if channel not in CHANNELS:
         raise BadHandover(f"channel must be one of {', '.join(CHANNELS)}.")
-    code, jwt = _text(document, "authCode"), _text(document, "jwt")
-    if bool(code) == bool(jwt):
-        raise BadHandover("Send either a non-empty authCode or a jwt.")
+    given = _text(document, "authCode")
+    if not given:
+        raise BadHandover("Send the brand's code or JWT as a non-empty authCode.")
+    if _is_jwt(given):
+        return Handover(channel=channel, jwt=given)
     return Handover(
         channel=channel,
-        code=code or None,
-        jwt=jwt or None,
+        code=given,
         redirect_uri=_text(document, "redirect_uri") or None,
         code_verifier=_text(document, "code_verifier") or None,
     )
+
+
+def _is_jwt(value: str) -> bool:
+    """A compact JWS (3 parts) or JWE (5) whose first part decodes to a JSON object with `alg`."""
+    parts = value.split(".")
+    if len(parts) not in (3, 5):
+        return False
+    try:
+        header = json.loads(base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)))
+    except ValueError:  # binascii.Error, UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return False
+    return isinstance(header, dict) and "alg" in header
 
 
 def _text(document: dict[str, Any], name: str) -> str | None:
