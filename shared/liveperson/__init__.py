@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Flask
 
 from shared.liveperson import agent, api, headers, idp, inspector, messaging, web_sdk
-from shared.liveperson.conversations import Conversations
+from shared.liveperson.exchanges import ExchangeLog
 from shared.liveperson.idp.consumer_token import ConsumerTokens
 from shared.liveperson.messaging.hub import Hub
 from shared.liveperson.settings import StandInSettings
@@ -26,7 +26,7 @@ def create_app(settings: StandInSettings) -> Flask:
     app.extensions["standin"] = settings
     app.extensions["encryption"] = encryption
     app.extensions["authenticator"] = Authenticator(settings.validation, encryption)
-    app.extensions["conversations"] = Conversations()
+    app.extensions["exchanges"] = ExchangeLog()
     app.extensions["store"] = Store.in_folder(settings.instance_folder)
     app.extensions["hub"] = Hub()
     app.extensions["consumer_tokens"] = ConsumerTokens.in_folder(settings.instance_folder, settings.account)

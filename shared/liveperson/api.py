@@ -38,6 +38,7 @@ def config() -> ResponseReturnValue:
         js_method=settings.js_method,
         js_context=settings.js_context,
         redirect_uri=settings.redirect_uri,
+        rfc_compliance=settings.rfc_compliance,
         authorization_endpoint=endpoints.authorization_endpoint if endpoints else None,
         client_id=settings.validation.client_id,
         window_url=request.host_url.rstrip("/") + contract.POPOUT_WINDOW_PATH,
@@ -47,7 +48,7 @@ def config() -> ResponseReturnValue:
 @bp.get("/exchanges")
 def exchanges() -> ResponseReturnValue:
     """Every exchange with its checks: the inspector's data, for scripts and tests."""
-    return jsonify(exchanges=[e.as_dict() for e in current_app.extensions["conversations"].exchanges()])
+    return jsonify(exchanges=[e.as_dict() for e in current_app.extensions["exchanges"].exchanges()])
 
 
 @bp.get("/jwe-public-key")

@@ -23,8 +23,8 @@ def inspector() -> ResponseReturnValue:
     return render_template(
         "inspector.html",
         settings=app.extensions["standin"],
-        exchanges=app.extensions["conversations"].exchanges(),
-        conversations=app.extensions["conversations"].conversations(),
+        exchanges=app.extensions["exchanges"].exchanges(),
+        conversations=app.extensions["store"].summaries(),
         encryption=app.extensions["encryption"],
     )
 

@@ -70,7 +70,7 @@ def authenticate() -> ResponseReturnValue:
             )
     extensions = current_app.extensions
     exchange = _validate(given)
-    extensions["conversations"].record(exchange)
+    extensions["exchanges"].record(exchange)
     if exchange.result is None:
         failure = exchange.failure or {}
         return refusal(

@@ -24,12 +24,14 @@ from flask import Flask
 from simple_websocket import ConnectionClosed, Server
 
 from shared.liveperson.idp.consumer_token import Identity, TokenRefused
+from shared.liveperson.messaging.hub import Hub
 from shared.liveperson.messaging.requests import (
     dispatch,
     subscribe_ex_conversations,
     subscribe_messaging_events,
 )
 from shared.liveperson.messaging.requests.subscribe_ex_conversations import ExSubscription
+from shared.liveperson.store import Store
 from shared.liveperson.store.models import Conversation, Message
 
 INIT_SECONDS = 10  # to send InitConnection, when the handshake carried no token
@@ -54,12 +56,12 @@ class Connection:
     _closed: bool = False
 
     @property
-    def store(self) -> Any:
-        return self.app.extensions["store"]
+    def store(self) -> Store:
+        return self.app.extensions["store"]  # type: ignore[no-any-return]
 
     @property
-    def hub(self) -> Any:
-        return self.app.extensions["hub"]
+    def hub(self) -> Hub:
+        return self.app.extensions["hub"]  # type: ignore[no-any-return]
 
     @property
     def consumer_id(self) -> str:

@@ -1,5 +1,5 @@
 """Who is listening, in this process: the consumers' open sockets, by conversation (their
-`ms.SubscribeMessagingEvents`) and by consumer (their `cm.SubscribeExConversations`). Whoever
+`ms.SubscribeMessagingEvents`) and by consumer (their `cqm.SubscribeExConversations`). Whoever
 changes a conversation (a consumer's socket, the agent API) tells the hub, and every socket
 subscribed at that moment turns the change into its notification. The stand-in is one process,
 so this in-memory registry sees every socket."""
