@@ -6,11 +6,15 @@ so this in-memory registry sees every socket."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Protocol
 
 from shared.liveperson.store.models import Conversation, Message
+
+logger = logging.getLogger(__name__)
 
 
 class Listener(Protocol):
@@ -46,7 +50,7 @@ class Hub:
 
     def message_added(self, message: Message) -> None:
         for listener in self._listeners(self._by_conversation, message.conversation_id):
-            listener.message_added(message)
+            _tell(lambda listener=listener: listener.message_added(message))
 
     def conversation_changed(self, conversation: Conversation, *consumer_ids: str) -> None:
         """Tell the conversation's consumer, and `consumer_ids` besides (the one it stepped up from)."""
@@ -54,8 +58,17 @@ class Hub:
         for consumer_id in (conversation.consumer_id, *consumer_ids):
             listeners.update(self._listeners(self._by_consumer, consumer_id))
         for listener in listeners:
-            listener.conversation_changed(conversation)
+            _tell(lambda listener=listener: listener.conversation_changed(conversation))
 
     def _listeners(self, registry: dict[str, set[Listener]], key: str) -> list[Listener]:
         with self._lock:
             return list(registry.get(key, ()))
+
+
+def _tell(notify: Callable[[], None]) -> None:
+    """The change is stored already: one socket that fails to hear of it must not fail the
+    request that made it, nor keep the other sockets from hearing."""
+    try:
+        notify()
+    except Exception:
+        logger.exception("A socket could not be notified of a change")
