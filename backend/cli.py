@@ -28,6 +28,7 @@ from backend.login.passwords import MIN_LENGTH
 from backend.models import Client, SigningKey, User
 from backend.models.base import utcnow
 from backend.oidc.discovery import endpoint_urls
+from backend.protocol.redirection import CONNECTORS, LEGACY_CONNECTOR, RFC_CONNECTOR
 from shared import contract
 from shared.validation import secret_input
 
@@ -55,6 +56,18 @@ NEW_USER_PASSWORD_ENV = "BACKEND_NEW_USER_PASSWORD"  # noqa: S105 (a variable's 
 NEW_CLIENT_SECRET_ENV = "BACKEND_NEW_CLIENT_SECRET"  # noqa: S105 (a variable's name)
 _VISIBLE = ("Discouraged: a value on the command line is visible to other local users (ps) and "
             "stays in the shell's history.")
+
+# LivePerson's two versions of its OAuth connector (backend/protocol/redirection.py).
+CONNECTOR_NAMES = {RFC_CONNECTOR: "OAuth 2 RFC", LEGACY_CONNECTOR: "openID (legacy)"}
+_connector_option = click.option(
+    "--liveperson-connector", type=click.Choice(CONNECTORS), default=RFC_CONNECTOR,
+    show_default=True,
+    help="The version of LivePerson's OAuth connector the client serves: oauth2 ('OAuth 2 RFC', "
+         "every connector's since May 2018) or openid, the legacy version, which adds the pop-out "
+         "window's parameters to redirect_uri as a query and sends the token endpoint another "
+         "registered redirect URI. openid loosens redirect URI matching for this client: only "
+         "for a connector LivePerson still runs as openID.",
+)
 
 
 def init_app(app: Flask) -> None:
@@ -157,11 +170,14 @@ def create_user(email: str, password: str | None, password_file: str | None, lp_
               help="Read the secret from this file ('-': standard input); one trailing newline "
                    "is dropped.")
 @click.option("--redirect-uri", "redirect_uris", multiple=True, required=True,
-              help="Repeat for every form LivePerson sends; compared exactly.")
+              help="Repeat for every form LivePerson sends; compared exactly (but see "
+                   "--liveperson-connector).")
 @click.option("--pkce-required", is_flag=True, help="Refuse authorization requests without PKCE.")
 @click.option("--allow-plain-pkce", is_flag=True, help="Also accept code_challenge_method=plain.")
+@_connector_option
 def create_client(client_id: str, secret: str | None, secret_file: str | None,
-                  redirect_uris: tuple[str, ...], pkce_required: bool, allow_plain_pkce: bool) -> None:
+                  redirect_uris: tuple[str, ...], pkce_required: bool, allow_plain_pkce: bool,
+                  liveperson_connector: str) -> None:
     """Register an OAuth client (LivePerson, for one account)."""
     given, source = _given_secret("secret", NEW_CLIENT_SECRET_ENV, secret, secret_file)
     generated = given is None
@@ -169,10 +185,12 @@ def create_client(client_id: str, secret: str | None, secret_file: str | None,
     with _as_click_errors():
         clients.register_client(get_db(), client_id, secret, list(redirect_uris),
                                 pkce_required=pkce_required, allow_plain_pkce=allow_plain_pkce,
-                                given_by=source)
+                                liveperson_connector=liveperson_connector, given_by=source)
     click.echo(f"Created client {client_id}.")
     if generated:
         click.echo(f"Client secret (shown once, stored hashed): {secret}")
+    if liveperson_connector == LEGACY_CONNECTOR:
+        _legacy_notice(client_id, pkce_required)
 
 
 @click.command("rotate-keys")
@@ -207,6 +225,8 @@ def liveperson_config() -> None:
         ("Public key (RS256)", public_key_spki_base64(signing.public_jwk)),
         ("JS method name", config["LIVEPERSON_JS_METHOD"]),
         ("Redirect URIs registered", " ".join(client.redirect_uris)),
+        ("Connector version", f"{CONNECTOR_NAMES[client.liveperson_connector]} "
+                              f"(--liveperson-connector {client.liveperson_connector})"),
     ]
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
@@ -218,19 +238,40 @@ def liveperson_config() -> None:
 @_one_replica_at_a_time()
 @click.option("--liveperson-url", default="http://127.0.0.1:8002",
               help="The local LivePerson stand-in, whose pop-out window is a redirect URI.")
-def seed_demo(liveperson_url: str) -> None:
+@_connector_option
+def seed_demo(liveperson_url: str, liveperson_connector: str) -> None:
     """Create the demo user and the demo LivePerson client if they are missing."""
     db = get_db()
     if db.scalar(select(User).where(User.email == DEMO_USER["email"])) is None:
         profile = {k: v for k, v in DEMO_USER.items() if k not in ("email", "password")}
         accounts.create_user(db, DEMO_USER["email"], DEMO_USER["password"], DEMO_SDES, profile)
     client_id = current_app.config["LIVEPERSON_CLIENT_ID"]
-    if db.get(Client, client_id) is None:
+    client = db.get(Client, client_id)
+    if client is None:
         popout = liveperson_url.rstrip("/") + contract.POPOUT_WINDOW_PATH
-        clients.register_client(db, client_id, DEMO_CLIENT_SECRET, [*contract.REDIRECT_URIS, popout],
-                                pkce_required=False, allow_plain_pkce=False)
+        client = clients.register_client(
+            db, client_id, DEMO_CLIENT_SECRET, [*contract.REDIRECT_URIS, popout],
+            pkce_required=False, allow_plain_pkce=False, liveperson_connector=liveperson_connector,
+        )
     click.echo(f"Demo user:   {DEMO_USER['email']} / {DEMO_USER['password']}")
     click.echo(f"Demo client: {client_id} / {DEMO_CLIENT_SECRET}")
+    if client.liveperson_connector != RFC_CONNECTOR:
+        click.echo(f"             for LivePerson's {CONNECTOR_NAMES[client.liveperson_connector]} "
+                   "connector")
+    given = click.get_current_context().get_parameter_source("liveperson_connector")
+    if given is not ParameterSource.DEFAULT and client.liveperson_connector != liveperson_connector:
+        click.echo(f"The demo client already exists: --liveperson-connector {liveperson_connector} "
+                   "changed nothing.")
+
+
+def _legacy_notice(client_id: str, pkce_required: bool) -> None:
+    click.echo(f"{client_id} serves LivePerson's legacy openID connector: its authorization "
+               "requests may add a query to a registered redirect URI that has none, and its "
+               "token requests may name any registered one (README, Security decisions).")
+    advice = "Ask LivePerson to move the connector to OAuth 2 RFC, then register a client without it."
+    if not pkce_required:
+        advice += " Until then, --pkce-required keeps a stolen code useless if LivePerson sends PKCE."
+    click.echo(advice)
 
 
 @click.command("purge-expired")

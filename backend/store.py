@@ -6,6 +6,11 @@ also stores the access token. Of concurrent redemptions exactly one matches, on 
 PostgreSQL. It runs on the autocommit engine: one round trip, with no BEGIN or COMMIT to send
 and no liveness ping before it, so a connection dropped by a database restart is recovered
 from here (`_consume`).
+
+The redirect URI is the code's own, or, for a client of LivePerson's legacy connector, any URI
+registered for the client (`protocol/redirection.py`): the same statement looks it up in the
+client's JSON list (`_listed`, written for each of the two databases), so the exchange stays
+one statement for every client.
 """
 
 from __future__ import annotations
@@ -14,13 +19,17 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Engine, Row, Update, and_, bindparam, exists, or_, select, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Boolean, Engine, Row, Update, and_, bindparam, exists, or_, select, update
+from sqlalchemy.exc import CompileError, DBAPIError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from backend.db import get_db
 from backend.models import AuthorizationCode, Client
 from backend.models.base import UTCDateTime
+from backend.protocol.redirection import LEGACY_CONNECTOR
 from backend.protocol.storage import ConsumedCode, NewCode, Redemption
 from shared import pkce
 
@@ -29,9 +38,42 @@ _CODE = AuthorizationCode.__table__.c
 _TOKEN_INPUTS = (_CODE.claims, _CODE.nonce, _CODE.auth_time)
 
 
+class _listed(FunctionElement[bool]):
+    """`_listed(array, value)`: the JSON array of strings `array` holds `value`. JSON has no
+    portable "contains" in SQL, so each database gets its own form of the same subquery."""
+
+    type = Boolean()
+    name = "listed"
+    inherit_cache = True
+
+
+def _listed_arguments(element: _listed, compiler: SQLCompiler, **kw: Any) -> list[str]:
+    return [compiler.process(argument, **kw) for argument in element.clauses]
+
+
+@compiles(_listed, "sqlite")
+def _listed_sqlite(element: _listed, compiler: SQLCompiler, **kw: Any) -> str:
+    array, value = _listed_arguments(element, compiler, **kw)
+    # Both operands are compiled SQL (a column and a bound parameter), never a value.
+    return f"EXISTS (SELECT 1 FROM json_each({array}) AS listed WHERE listed.value = {value})"  # noqa: S608
+
+
+@compiles(_listed, "postgresql")
+def _listed_postgresql(element: _listed, compiler: SQLCompiler, **kw: Any) -> str:
+    array, value = _listed_arguments(element, compiler, **kw)
+    return (f"EXISTS (SELECT 1 FROM json_array_elements_text({array}) AS listed(value) "  # noqa: S608
+            f"WHERE listed.value = {value})")
+
+
+@compiles(_listed)
+def _listed_elsewhere(element: _listed, compiler: SQLCompiler, **kw: Any) -> str:
+    raise CompileError(f"No JSON array lookup written for {compiler.dialect.name}.")
+
+
 def _consume_statement(with_verifier: bool) -> Update:
     client = Client.__table__.c
     now = bindparam("now", type_=UTCDateTime())
+    redirect = bindparam("redirect")
     if with_verifier:
         proof = or_(*(
             and_(_CODE.code_challenge_method == method, _CODE.code_challenge == bindparam(method))
@@ -44,7 +86,14 @@ def _consume_statement(with_verifier: bool) -> Update:
         .where(
             _CODE.code_hash == bindparam("code"),
             _CODE.client_id == bindparam("client"),
-            _CODE.redirect_uri == bindparam("redirect"),
+            or_(
+                _CODE.redirect_uri == redirect,
+                exists().where(
+                    client.client_id == bindparam("client"),
+                    client.liveperson_connector == LEGACY_CONNECTOR,
+                    _listed(client.redirect_uris, redirect),
+                ),
+            ),
             _CODE.consumed_at.is_(None),
             _CODE.expires_at > now,
             proof,

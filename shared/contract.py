@@ -23,3 +23,9 @@ REDIRECT_URIS = (
 TAG_URL = "https://lptag.liveperson.net/tag/tag.js"
 # The account the local stand-in serves unless told another (`--account`).
 STANDIN_ACCOUNT = "12345678"
+# The versions of LivePerson's OAuth connector ("Consumer Authentication — Configuration"):
+# "oauth2", RFC-compliant, every connector's since May 2018, and the legacy "openid", which puts
+# the pop-out window's parameters in redirect_uri and sends the token endpoint another one.
+RFC_CONNECTOR = "oauth2"
+LEGACY_CONNECTOR = "openid"
+CONNECTORS = (RFC_CONNECTOR, LEGACY_CONNECTOR)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from backend.admin import Refused
 from backend.models import Client
 from backend.models.base import digest
+from backend.protocol.redirection import CONNECTORS, RFC_CONNECTOR
 
 MIN_SECRET_LENGTH = 16
 
@@ -30,6 +31,7 @@ def redirect_uri_problem(uri: str) -> str | None:
 
 def register_client(db: Session, client_id: str, secret: str, redirect_uris: list[str], *,
                     pkce_required: bool, allow_plain_pkce: bool,
+                    liveperson_connector: str = RFC_CONNECTOR,
                     given_by: str = "--secret") -> Client:
     if not client_id or client_id != client_id.strip():
         # An empty id can never authenticate; stray spaces never match what LivePerson sends.
@@ -40,10 +42,14 @@ def register_client(db: Session, client_id: str, secret: str, redirect_uris: lis
         problem = redirect_uri_problem(uri)
         if problem:
             raise Refused("--redirect-uri", f"{uri!r}: {problem}")
+    if liveperson_connector not in CONNECTORS:
+        raise Refused("--liveperson-connector",
+                      f"{liveperson_connector!r}: one of {', '.join(CONNECTORS)}.")
     if db.get(Client, client_id) is not None:
         raise Refused(None, f"A client {client_id} already exists; nothing changed.")
     client = Client(client_id=client_id, secret_hash=digest(secret), redirect_uris=redirect_uris,
-                    pkce_required=pkce_required, allow_plain_pkce=allow_plain_pkce)
+                    pkce_required=pkce_required, allow_plain_pkce=allow_plain_pkce,
+                    liveperson_connector=liveperson_connector)
     db.add(client)
     db.commit()
     return client

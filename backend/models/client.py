@@ -6,6 +6,7 @@ from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.models.base import Base
+from backend.protocol.redirection import RFC_CONNECTOR
 
 
 class Client(Base):
@@ -17,3 +18,8 @@ class Client(Base):
     redirect_uris: Mapped[list[str]] = mapped_column(JSON)
     pkce_required: Mapped[bool] = mapped_column(default=False)
     allow_plain_pkce: Mapped[bool] = mapped_column(default=False)
+    # LivePerson's connector version (protocol/redirection.py): "oauth2", or the legacy "openid",
+    # for which redirect URIs are matched less strictly.
+    liveperson_connector: Mapped[str] = mapped_column(
+        String(10), default=RFC_CONNECTOR, server_default=RFC_CONNECTOR
+    )

@@ -1,8 +1,12 @@
 """The authorization request: RFC 6749 §4.1.1 and OpenID Connect Core 1.0 §3.1.2.1 / §3.2.2.1.
 
 Validation happens in the order the RFC's error rules need (§4.1.2.1): first what decides
-whether redirecting is safe (client and exact redirect URI), then everything else, whose
-errors go back to the client's redirect URI with `state`.
+whether redirecting is safe (client and exact redirect URI, `redirection.py`), then everything
+else, whose errors go back to the client's redirect URI with `state`.
+
+A client registered for LivePerson's legacy openID connector (`redirection.py`) may add the
+pop-out window's query to a registered URI, and its `response_type=token` is that connector's
+implicit flow: it is answered as `id_token` is, with the id_token in the fragment.
 """
 
 from __future__ import annotations
@@ -11,12 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from backend.protocol import pkce
+from backend.protocol import pkce, redirection
 from backend.protocol.claims import granted_scope
 from backend.protocol.errors import OAuthError, UnsafeRedirect, single_values
 from backend.protocol.storage import ClientStore, RegisteredClient
 
 RESPONSE_TYPES = ("code", "id_token")
+# LivePerson's legacy connector asks for `token` where the RFC connector asks for `id_token`.
+LEGACY_IMPLICIT = "token"
 RESPONSE_MODES = ("query", "fragment")
 # OAuth 2.0 Multiple Response Type Encoding Practices §2.1: the default mode per response type.
 DEFAULT_MODE = {"code": "query", "id_token": "fragment"}
@@ -86,14 +92,15 @@ def parse(store: ClientStore, params: Any) -> AuthorizationRequest:
         raise UnsafeRedirect(f"No client is registered as {client_id!r}.")
     if not redirect_uri:
         raise UnsafeRedirect("The request has no redirect_uri.")
-    if redirect_uri not in client.redirect_uris:
-        raise UnsafeRedirect(
-            f"The redirect_uri {redirect_uri!r} is not registered for client {client_id!r} "
-            "(registered URIs are compared exactly)."
-        )
+    unsafe = redirection.authorization_problem(client, client_id, redirect_uri)
+    if unsafe is not None:
+        raise UnsafeRedirect(unsafe)
 
     # From here on, errors are redirected; work out how before anything else can fail.
     response_type = params.get("response_type") or None
+    if response_type == LEGACY_IMPLICIT and redirection.is_legacy(client):
+        # The legacy connector's implicit flow; what it reads back is the id_token.
+        response_type = "id_token"
     requested_mode = params.get("response_mode") or None
     default_mode = DEFAULT_MODE.get(response_type or "", "query")
     mode = requested_mode if requested_mode in RESPONSE_MODES else default_mode

@@ -4,9 +4,11 @@ Issuing (§4.1.2): 256-bit codes, stored only as a hash, bound to client, redire
 scope, nonce and PKCE challenge, valid for CODE_LIFETIME seconds.
 Redeeming (§4.1.3): one atomic step of the store (`GrantStore.consume_code`) checks every
 binding (client and secret, redirect URI, expiry, PKCE, not yet used), consumes the code and
-stores the access token, so that of concurrent redemptions exactly one succeeds. When it
-matches nothing, the request is refused with the reason, found by reading; nothing is changed,
-except that reuse revokes the access token issued from the code (§4.1.2, §10.5).
+stores the access token, so that of concurrent redemptions exactly one succeeds. The redirect
+URI is the code's own, or for a client of LivePerson's legacy connector any URI registered
+for it (`redirection.token_accepts`). When the step matches nothing, the request is refused
+with the reason, found by reading; nothing is changed, except that reuse revokes the access
+token issued from the code (§4.1.2, §10.5).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn, Protocol
 
-from backend.protocol import client_auth, id_token, pkce
+from backend.protocol import client_auth, id_token, pkce, redirection
 from backend.protocol.bearer import digest, new_secret
 from backend.protocol.client_auth import ClientCredentials
 from backend.protocol.errors import invalid_grant, invalid_request
@@ -133,7 +135,10 @@ def _refuse(store: GrantStore, credentials: ClientCredentials, code: str | None,
         raise invalid_grant("The authorization code was already used; its tokens are revoked.")
     if stored.expires_at <= now:
         raise invalid_grant("The authorization code has expired.")
-    if redirect_uri != stored.redirect_uri:
+    if not redirection.token_accepts(client, stored.redirect_uri, redirect_uri):
+        if redirection.is_legacy(client):
+            raise invalid_grant("redirect_uri is neither the one the code was issued for nor "
+                                "one registered for the client.")
         raise invalid_grant("redirect_uri differs from the one the code was issued for.")
     pkce.verify(verifier, stored.code_challenge, stored.code_challenge_method)
     # Every binding holds on a second look: the row changed between the two reads.

@@ -23,7 +23,9 @@ MAX_LENGTHS = {
     "password": 1024,  # long enough for any passphrase; Argon2 hashes it in one pass
     "client_id": 200,
     "client_secret": 512,
-    "redirect_uri": 2048,
+    # LivePerson's legacy openID connector sends its pop-out window's parameters, which the RFC
+    # connector sends in `state`, in redirect_uri's query (protocol/redirection.py): the same limit.
+    "redirect_uri": 12000,
     "code": 512,
     "access_token": 512,
     "device_token": 512,

@@ -6,10 +6,13 @@ The backend's database implements them in `backend/store.py`. In RFC 6749 terms:
 - `save_code`: an issued code and everything it is bound to (§4.1.2);
 - `consume_code`: the redemption itself (§4.1.3), ONE atomic step that checks every binding,
   marks the code used and stores the access token; of concurrent calls for one code exactly
-  one gets the grant (§4.1.2: a code is used once);
+  one gets the grant (§4.1.2: a code is used once). The redirect URI binding is
+  `redirection.token_accepts`: the code's own, or for a client of LivePerson's legacy
+  connector any URI registered for it;
 - `find_code`: the code as stored, read only to say why a redemption was refused;
 - `revoke_tokens`: a reused code revokes the access token issued from it (§4.1.2, §10.5);
-- `find_client`: a registered client (§2), for its secret hash, redirect URIs and PKCE policy.
+- `find_client`: a registered client (§2), for its secret hash, redirect URIs, PKCE policy and
+  LivePerson connector version (`redirection.py`).
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ class RegisteredClient(Protocol):
     def pkce_required(self) -> bool: ...
     @property
     def allow_plain_pkce(self) -> bool: ...
+    @property
+    def liveperson_connector(self) -> str: ...  # redirection.CONNECTORS
 
 
 class StoredCode(Protocol):

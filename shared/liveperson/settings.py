@@ -19,10 +19,6 @@ from shared.validation.authenticate import Settings as ValidationSettings
 from shared.validation.discovery import allowed_host
 
 FLOWS = ("code", "implicit")
-# LivePerson's two versions of its OAuth connector ("Authentication — Configuration"): "oauth2",
-# RFC-compliant, every connector's since 2018; "openid", the legacy one, which puts the pop-out
-# window's parameters in redirect_uri and sends the token endpoint another redirect_uri.
-RFC_COMPLIANCE = ("oauth2", "openid")
 
 
 @dataclass(frozen=True)
@@ -33,7 +29,7 @@ class StandInSettings:
     js_method: str = contract.JS_METHOD
     js_context: str | None = None
     redirect_uri: str = contract.DEFAULT_REDIRECT_URI
-    rfc_compliance: str = "oauth2"  # one of RFC_COMPLIANCE
+    rfc_compliance: str = contract.RFC_CONNECTOR  # the connector version (contract.CONNECTORS)
     jwe_key_file: Path | None = None  # keeps the encryption key the brand configured across restarts
     # The database of consumers, conversations and messages, and the consumer tokens' signing key.
     instance_folder: Path = Path("instance/liveperson")
@@ -120,7 +116,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--js-context", default=_default("js_context"))
     p.add_argument("--redirect-uri", default=_default("redirect_uri"))
     p.add_argument(
-        "--rfc-compliance", choices=RFC_COMPLIANCE, default=_default("rfc_compliance"),
+        "--rfc-compliance", choices=contract.CONNECTORS, default=_default("rfc_compliance"),
         help="the connector version to emulate: oauth2 (default, LivePerson's since 2018) or the "
         "legacy openid, for a brand client registered for it",
     )

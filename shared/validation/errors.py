@@ -40,4 +40,5 @@ class ValidationFailure(Exception):
         self.record = record  # the HTTP exchange that failed, when there was one
 
     def as_dict(self) -> dict[str, str | None]:
-        return {"error": self.error.name, "code": self.error.code, "message": self.message, "check": self.check}
+        error = self.error
+        return {"error": error.name, "code": error.code, "message": self.message, "check": self.check}

@@ -12,12 +12,12 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, func, inspect, select
+from sqlalchemy import create_engine, func, inspect, select, text
 
 from backend import create_app, migrations
 from backend.db import dispose, get_db
-from backend.models import Base, SigningKey, User
-from tests.support.backend_app import ISSUER, issue_code, make_app, redeem
+from backend.models import Base, Client, SigningKey, User
+from tests.support.backend_app import CLIENT_ID, ISSUER, issue_code, make_app, redeem
 from tests.support.servers import ROOT
 
 
@@ -34,6 +34,34 @@ def test_downgrade_to_nothing_and_upgrade_again(app, tmp_path):
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     dispose(app)
     again = make_app(tmp_path, DATABASE_URL=app.config["DATABASE_URL"])  # init-db and seed-demo
+    client = again.test_client()
+    assert redeem(client, issue_code(client)).status_code == 200
+
+
+def client_columns(engine) -> set[str]:
+    return {column["name"] for column in inspect(engine).get_columns("clients")}
+
+
+def test_0003_gives_existing_clients_the_rfc_connector_and_downgrades(app, runner, tmp_path):
+    """0003 adds `liveperson_connector`: clients registered before it serve LivePerson's
+    OAuth 2 RFC connector, as they always did; the downgrade removes the column and keeps
+    every client, which the upgrade brings back as oauth2."""
+    engine = app.extensions["db_engine"]
+    result = runner.invoke(args=["create-client", "--client-id", "lp-legacy", "--secret", "s" * 20,
+                                 "--redirect-uri", "https://liveperson.net",
+                                 "--liveperson-connector", "openid"])
+    assert result.exit_code == 0, result.output
+    with engine.begin() as connection:
+        command.downgrade(migrations.config(connection), "0002")
+    assert "liveperson_connector" not in client_columns(engine)
+    with engine.connect() as connection:
+        kept = set(connection.scalars(text("SELECT client_id FROM clients")))
+    assert kept == {CLIENT_ID, "lp-legacy"}
+    dispose(app)
+    again = make_app(tmp_path, DATABASE_URL=app.config["DATABASE_URL"])  # init-db upgrades
+    with again.app_context():
+        connectors = dict(get_db().execute(select(Client.client_id, Client.liveperson_connector)).all())
+    assert connectors == {CLIENT_ID: "oauth2", "lp-legacy": "oauth2"}
     client = again.test_client()
     assert redeem(client, issue_code(client)).status_code == 200
 
