@@ -85,6 +85,7 @@ def conversations(live: Backend, schedule: wrk.Schedule, signed: SigningResult) 
             sys.executable, "-m", "shared.liveperson", "--host", processes.HOST, "--port", str(port),
             "--issuer", live.url, "--client-id", live.app.config["LIVEPERSON_CLIENT_ID"],
             "--jwe-key-file", str(Path(folder) / "jwe-key.pem"),
+            "--instance-folder", str(Path(folder) / "standin"),
         ]  # fmt: skip
         # The secret in the environment, as the README advises: never on a command line.
         env = processes.environment("LIVEPERSON_", LIVEPERSON_CLIENT_SECRET=DEMO_CLIENT_SECRET)
@@ -97,7 +98,7 @@ def conversations(live: Backend, schedule: wrk.Schedule, signed: SigningResult) 
                 headers={"Content-Type": "application/json"},
                 prefix='{"authCode": "',
                 suffix=f'", "redirect_uri": {json.dumps(codes.REDIRECT_URI)}}}',
-                expect='"sub"',
+                expect='"jwt"',
             )
             return _measure("conversation", live, target, schedule, signed)
 

@@ -5,7 +5,7 @@ LivePerson Messaging SDK, which asks the app for a code or a JWT.
     screens/            one module + one .kv layout per screen (login, home, conversation, settings)
     backend_api.py      the backend's app API (HTTP with timeouts, plain Python)
     session_store.py    the session token in the OS secret store (keyring)
-    messaging.py        the stub Messaging SDK around shared.messaging_sdk
+    messaging.py        the Messaging SDK (shared.messaging_sdk) with the host-app side
     background.py       worker threads, results handed back with @mainthread
     config.py           URLs and flow; loopback on the desktop, 10.0.2.2 on Android
 

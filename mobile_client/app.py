@@ -1,4 +1,4 @@
-"""`BrandApp`: the brand's mobile app. It owns the services (backend API, session store, stub
+"""`BrandApp`: the brand's mobile app. It owns the services (backend API, session store,
 Messaging SDK) and the navigation between the screens; each screen lives in `screens/`, its layout
 in the `.kv` file next to it.
 """
@@ -21,8 +21,7 @@ from mobile_client.screens.home import HomeScreen
 from mobile_client.screens.login import LoginScreen
 from mobile_client.screens.settings import SettingsScreen
 from mobile_client.session_store import SessionStore
-from shared import pkce
-from shared.messaging_sdk import AuthenticationParams
+from shared.messaging_sdk import AuthenticationParams, get_pkce_params
 
 
 class BrandApp(App):
@@ -189,9 +188,10 @@ class BrandApp(App):
         if token is None:
             raise BackendError("You are logged out.")
         if flow == "code" and self.client_settings.pkce:
-            verifier, challenge = pkce.new_pair()
-            issued = self.api.liveperson_code(token, challenge)
-            return AuthenticationParams.code(issued["code"], issued["redirect_uri"], verifier)
+            # LivePerson's mobile PKCE: the SDK makes the verifier; the backend sees the challenge only.
+            proof = get_pkce_params()
+            issued = self.api.liveperson_code(token, proof)
+            return AuthenticationParams.code(issued["code"], issued["redirect_uri"], proof.code_verifier)
         if flow == "code":
             issued = self.api.liveperson_code(token)
             return AuthenticationParams.code(issued["code"], issued["redirect_uri"])

@@ -18,7 +18,8 @@ from typing import Any
 
 import requests
 
-from shared.messaging_sdk.api import connection_failure
+from shared.messaging_sdk import PkceParams
+from shared.messaging_sdk.idp import connection_failure
 
 
 class BackendError(Exception):
@@ -64,14 +65,14 @@ class BackendApi:
     def me(self, session_token: str) -> dict[str, Any]:
         return self._call("GET", "/api/me", session_token)
 
-    def liveperson_code(self, session_token: str, code_challenge: str | None = None) -> dict[str, Any]:
-        """With PKCE, only the S256 challenge goes to the backend; the verifier stays in the app."""
-        pkce = (
+    def liveperson_code(self, session_token: str, pkce: PkceParams | None = None) -> dict[str, Any]:
+        """With PKCE, only the challenge goes to the backend; the verifier stays in the app."""
+        proof = (
             None
-            if code_challenge is None
-            else {"code_challenge": code_challenge, "code_challenge_method": "S256"}
+            if pkce is None
+            else {"code_challenge": pkce.code_challenge, "code_challenge_method": pkce.code_challenge_method}
         )
-        body = self._call("POST", "/api/liveperson/code", session_token, json=pkce)
+        body = self._call("POST", "/api/liveperson/code", session_token, json=proof)
         if not isinstance(body.get("code"), str) or not isinstance(body.get("redirect_uri"), str):
             raise BackendError("The backend's answer has no code and redirect_uri.")
         return body

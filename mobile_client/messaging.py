@@ -1,14 +1,17 @@
-"""The stub Messaging SDK as the app uses it: `shared.messaging_sdk` plus the host-app side.
+"""The Messaging SDK as the app uses it: `shared.messaging_sdk` plus the host-app side.
 
 What the real SDK asks of a host app, and where it happens here:
 - start the conversation with the authentication supplied up front (`start`): fetch a code
-  (code flow) or a signed id_token (implicit flow) from the brand's backend, build
-  `AuthenticationParams`, `MessagingClient.start_conversation(params)`;
-- `on_token_expired` -> fetch fresh authentication from the backend -> `reconnect(params)`;
-- `on_authentication_failed(error)` -> show `error.reason`; the user retries (`retry`).
+  (code flow, with the SDK's PKCE parameters when PKCE is on) or a signed id_token (implicit
+  flow) from the brand's backend, build `AuthenticationParams`, `start_conversation(params)`;
+- `on_token_expired` -> fetch fresh authentication from the backend -> `reconnect(params)`; if
+  that fails, the failure is shown with a Retry button: nothing retries by itself;
+- `on_authentication_failed(error)` -> show `error.reason`; the user retries (`retry`);
+- the customer's text goes out with `send_text`; what LivePerson pushes (messages, the
+  conversation resolved, the connection state) is shown as it comes.
 
-The backend and LivePerson are called on worker threads; the SDK's callbacks arrive on those
-threads (or on Kivy's clock for the expiry check) and are handed to the UI with `@mainthread`.
+The backend and LivePerson are called on worker threads. The SDK's callbacks arrive on those
+threads or on its socket's reader thread, and are handed to the UI with `@mainthread`.
 """
 
 from __future__ import annotations
@@ -16,14 +19,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from kivy.clock import Clock, mainthread
+from kivy.clock import mainthread
 
 from mobile_client.background import run_in_background
 from mobile_client.config import ClientSettings
 from shared.messaging_sdk import (
     AuthenticationError,
     AuthenticationParams,
+    ConnectionState,
     Conversation,
+    LpError,
+    Message,
     MessagingClient,
     MessagingListener,
 )
@@ -35,32 +41,31 @@ AuthSource = Callable[[str], AuthenticationParams]
 class ConversationView(Protocol):
     """What the SDK adapter tells the screen; always called on the UI thread."""
 
+    def show_connection(self, state: str) -> None: ...
+
     def show_connecting(self, text: str) -> None: ...
 
-    def show_authenticated(self, conversation: Conversation, renewed: bool) -> None: ...
+    def show_conversation(self, conversation: Conversation, renewed: bool) -> None: ...
+
+    def show_messages(self, messages: list[Message]) -> None: ...
+
+    def show_resolved(self, conversation: Conversation) -> None: ...
 
     def show_failure(self, reason: str) -> None: ...
 
-
-def kivy_scheduler(delay: float, fn: Callable[[], None]) -> object:
-    """The client's expiry check runs on Kivy's clock, so it stops with the app."""
-    return Clock.schedule_once(lambda _dt: fn(), delay)
+    def message_sent(self, error: str | None) -> None: ...
 
 
 class MessagingSdk(MessagingListener):
     def __init__(self, settings: ClientSettings, fetch_auth: AuthSource, view: ConversationView) -> None:
         self.client = MessagingClient(
-            settings.liveperson_url,
-            settings.account,
-            listener=self,
-            timeout=settings.timeout,
-            schedule=kivy_scheduler,
+            settings.liveperson_url, settings.account, listener=self, timeout=settings.timeout
         )
         self.flow = settings.flow
-        self.renewals = 0  # successful reconnects after a token expiry, since the last start
+        self.renewals = 0  # reconnects after a token expiry, since the last start
+        self._renewing = False  # a token expired: the next connection is a renewal
         self._fetch_auth = fetch_auth
         self._view = view
-        self._started = 0
         self._generation = 0  # bumped by start and end: late results of older attempts are dropped
 
     @property
@@ -71,58 +76,77 @@ class MessagingSdk(MessagingListener):
         """Open a conversation, authenticated with a fresh code or JWT from the backend."""
         self.flow = flow
         self._generation += 1
-        self._started = 0
-        self.renewals = 0
+        self.renewals, self._renewing = 0, False
+        self._view.show_messages([])
         self._view.show_connecting(f"Connecting to LivePerson ({flow} flow)...")
-        generation = self._generation
-        run_in_background(
-            lambda: self.client.start_conversation(self._fetch_auth(flow)),
-            lambda _conversation: None,  # the listener's callbacks carry the outcome
-            lambda error: self._could_not_authenticate(error, generation),
-            name="messaging-start",
-        )
+        self._in_background(lambda: self.client.start_conversation(self._fetch_auth(flow)), "messaging-start")
 
     def retry(self) -> None:
-        """After a failure: reconnect the expired conversation, or start a new one."""
+        """After a failure: reconnect to the conversation, or start a new one."""
         if self.client.conversation is not None:
             self._view.show_connecting("Reconnecting to LivePerson...")
             self._reconnect()
         else:
             self.start(self.flow)
 
+    def send(self, text: str) -> None:
+        """The customer's message; it appears when LivePerson echoes it."""
+        run_in_background(
+            lambda: self.client.send_text(text),
+            lambda _sequence: self._view.message_sent(None),
+            lambda error: self._view.message_sent(str(error)),
+            name="messaging-send",
+        )
+
     def end(self) -> None:
+        """Leave the conversation on this device (it stays open at LivePerson)."""
         self._generation += 1
-        self.client.end_conversation()
+        self.client.logout()
 
     # MessagingListener: these run on the SDK's threads.
 
     @mainthread
-    def on_conversation_started(self, conversation: Conversation) -> None:
-        renewed = self._started > 0
-        self._started += 1
-        if renewed:
-            self.renewals += 1
-        self._view.show_authenticated(conversation, renewed)
+    def on_connection_state_changed(self, state: ConnectionState) -> None:
+        self._view.show_connection(state.value.capitalize())
+        conversation = self.client.conversation
+        if state is ConnectionState.CONNECTED and conversation is not None:
+            if self._renewing:
+                self.renewals += 1
+                self._renewing = False
+            self._view.show_conversation(conversation, renewed=self.renewals > 0)
+
+    @mainthread
+    def on_message_received(self, message: Message) -> None:
+        self._view.show_messages(self.client.messages)
+
+    @mainthread
+    def on_conversation_resolved(self, conversation: Conversation) -> None:
+        self._view.show_resolved(conversation)
 
     @mainthread
     def on_token_expired(self) -> None:
+        self._renewing = True
         self._view.show_connecting("The token expired: fetching fresh authentication from the backend...")
         self._reconnect()
 
     @mainthread
     def on_authentication_failed(self, error: AuthenticationError) -> None:
-        if error.status is None:  # LivePerson was not reached, or did not answer in time
+        if error.kind in (LpError.SOCKET, LpError.TIMEOUT):  # LivePerson not reached, or silent
             self._view.show_failure(f"Could not reach LivePerson: {error.reason}")
         else:
             self._view.show_failure(f"LivePerson refused the authentication: {error.reason}")
 
     def _reconnect(self) -> None:
+        self._in_background(lambda: self.client.reconnect(self._fetch_auth(self.flow)), "messaging-reconnect")
+
+    def _in_background(self, work: Callable[[], object], name: str) -> None:
+        """The listener's callbacks carry the SDK's outcome; only the backend's failure is left."""
         generation = self._generation
         run_in_background(
-            lambda: self.client.reconnect(self._fetch_auth(self.flow)),
-            lambda _conversation: None,
+            work,
+            lambda _result: None,
             lambda error: self._could_not_authenticate(error, generation),
-            name="messaging-reconnect",
+            name=name,
         )
 
     def _could_not_authenticate(self, error: Exception, generation: int) -> None:

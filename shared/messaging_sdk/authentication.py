@@ -1,8 +1,12 @@
-"""What the host app hands the SDK to authenticate the customer: a code, a JWT, or nothing.
+"""What the host app hands the SDK to authenticate the customer: a code, a JWT, or nothing; and
+the PKCE parameters the SDK makes for the code flow.
 
 Mirrors Android's `LPAuthenticationParams` (`setAuthKey`, `setHostAppRedirectUri`,
-`setCodeVerifier`, `setHostAppJWT`, type `AUTH` / `UN_AUTH`) and iOS's
-`LPAuthenticationParams(authenticationCode:, jwt:, redirectURI:, type:)`.
+`setCodeVerifier`, `setHostAppJWT`, `setPerformStepUp`, `setIssuerDisplayName`, type `AUTH` /
+`UN_AUTH`) and iOS's `LPAuthenticationParams(authenticationCode:, jwt:, redirectURI:,
+type:)`; `get_pkce_params` is Android's `LivePerson.getPKCEParams()` (LivePerson's mobile PKCE:
+the SDK makes the verifier, the app authorizes with its challenge and hands the code back with
+`setCodeVerifier`).
 """
 
 from __future__ import annotations
@@ -21,10 +25,30 @@ class AuthType(Enum):
 
 
 @dataclass(frozen=True)
+class PkceParams:
+    """RFC 7636 parameters for one code: the app sends `code_challenge` and
+    `code_challenge_method` to the brand's authorization, and passes `code_verifier` back in
+    `AuthenticationParams.code(..., code_verifier=...)`."""
+
+    code_verifier: str = field(repr=False)
+    code_challenge: str
+    code_challenge_method: str = "S256"
+
+
+def get_pkce_params() -> PkceParams:
+    """A fresh verifier and its S256 challenge, for one authorization."""
+    verifier, challenge = pkce.new_pair()
+    return PkceParams(verifier, challenge)
+
+
+@dataclass(frozen=True)
 class AuthenticationParams:
     """One way of authenticating, checked when built. Prefer the three constructors below.
 
-    Secrets (code, verifier, JWT) are left out of `repr` so they do not end up in logs.
+    `perform_step_up`: on `reconnect`, an unauthenticated customer's conversation goes on as
+    this authenticated customer's, with its history (Android `setPerformStepUp(true)`).
+    `issuer_display_name`: the brand's name as the app shows it beside the customer; the SDK
+    only carries it. Secrets (code, verifier, JWT) are left out of `repr`, hence out of logs.
     """
 
     type: AuthType = AuthType.AUTH
@@ -32,10 +56,18 @@ class AuthenticationParams:
     host_app_redirect_uri: str | None = None
     code_verifier: str | None = field(default=None, repr=False)
     host_app_jwt: str | None = field(default=None, repr=False)
+    perform_step_up: bool = False
+    issuer_display_name: str | None = None
 
     @classmethod
     def code(
-        cls, auth_key: str, host_app_redirect_uri: str, code_verifier: str | None = None
+        cls,
+        auth_key: str,
+        host_app_redirect_uri: str,
+        code_verifier: str | None = None,
+        *,
+        perform_step_up: bool = False,
+        issuer_display_name: str | None = None,
     ) -> AuthenticationParams:
         """Code flow: `setAuthKey(code)` + `setHostAppRedirectUri(uri)` [+ `setCodeVerifier(v)`]."""
         return cls(
@@ -43,12 +75,21 @@ class AuthenticationParams:
             auth_key=auth_key,
             host_app_redirect_uri=host_app_redirect_uri,
             code_verifier=code_verifier,
+            perform_step_up=perform_step_up,
+            issuer_display_name=issuer_display_name,
         )
 
     @classmethod
-    def jwt(cls, host_app_jwt: str) -> AuthenticationParams:
+    def jwt(
+        cls, host_app_jwt: str, *, perform_step_up: bool = False, issuer_display_name: str | None = None
+    ) -> AuthenticationParams:
         """Implicit flow: `setHostAppJWT(jwt)`; a signed JWT or a nested JWE."""
-        return cls(AuthType.AUTH, host_app_jwt=host_app_jwt)
+        return cls(
+            AuthType.AUTH,
+            host_app_jwt=host_app_jwt,
+            perform_step_up=perform_step_up,
+            issuer_display_name=issuer_display_name,
+        )
 
     @classmethod
     def unauthenticated(cls) -> AuthenticationParams:
@@ -72,6 +113,7 @@ class AuthenticationParams:
                 ("host_app_redirect_uri", self.host_app_redirect_uri),
                 ("code_verifier", self.code_verifier),
                 ("host_app_jwt", self.host_app_jwt),
+                ("issuer_display_name", self.issuer_display_name),
             )
             if value is not None
         }
@@ -79,8 +121,9 @@ class AuthenticationParams:
             if not isinstance(value, str) or not value.strip():
                 raise ValueError(f"{name} must be a non-empty string")
         if self.type is AuthType.UN_AUTH:
-            if given:
-                raise ValueError(f"an unauthenticated customer takes no {', '.join(given)}")
+            if given or self.perform_step_up:
+                named = [*given, *(["perform_step_up"] if self.perform_step_up else [])]
+                raise ValueError(f"an unauthenticated customer takes no {', '.join(named)}")
             return
         if self.auth_key is not None and self.host_app_jwt is not None:
             raise ValueError("give either a code (auth_key) or a JWT (host_app_jwt), not both")

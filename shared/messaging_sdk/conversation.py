@@ -1,46 +1,58 @@
-"""A conversation as the SDK sees it once LivePerson has let the customer in.
+"""What the SDK holds of a conversation: the conversation itself, as LivePerson's
+`cqm.ExConversationChangeNotification` describes it, and its messages, as
+`ms.MessagingEventNotification` delivers them ("Messaging Window API — API Reference").
 
-An authenticated (AUTH) conversation is the stand-in's answer to the authentication request: its
-conversation id, the customer id (`sub`) it took from the brand's id_token, the claims and SDEs,
-and `expires_at`, the id_token's `exp`, after which the SDK asks the host app for fresh
-authentication (`onTokenExpired`).
-
-An unauthenticated (UN_AUTH) conversation never leaves the device in this stub: LivePerson's
-unauthenticated messaging needs no brand token, and the stand-in authenticates only AUTH
-customers, so the SDK makes it up locally. Its id starts with `local-`, it has no customer id, no
-claims, and it never expires.
+A conversation belongs to a LivePerson consumer (`consumer_id`, the consumer token's `sub`); an
+authenticated consumer is the brand's customer `customer_id` (the token's `lp.ext.sub`). It is
+OPEN until either side closes it; then `state` is CLOSE and `close_reason` says who
+(CONSUMER, AGENT, or SYSTEM when a step-up replaced it).
 """
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from shared.messaging_sdk.authentication import AuthType
 
-LOCAL_PREFIX = "local-"
+OPEN = "OPEN"
+CLOSE = "CLOSE"
+CONSUMER = "CONSUMER"  # a message's role when the consumer wrote it; else the agent's role
 
 
 @dataclass(frozen=True)
 class Conversation:
     conversation_id: str
-    type: AuthType
-    sub: str | None = None  # the authenticated customer id; None when UN_AUTH
-    flow: str | None = None  # "code" or "implicit"; None when UN_AUTH
-    expires_at: int | None = None  # seconds since the epoch; None: never expires
-    claims: Mapping[str, Any] = field(default_factory=dict, hash=False, repr=False)
-    sdes: Mapping[str, Any] = field(default_factory=dict, hash=False, repr=False)
-
-    @classmethod
-    def unauthenticated(cls) -> Conversation:
-        return cls(conversation_id=LOCAL_PREFIX + secrets.token_hex(8), type=AuthType.UN_AUTH)
+    consumer_id: str
+    customer_id: str | None  # None: an unauthenticated consumer
+    flow: str | None  # how the customer authenticated: "code", "implicit"; None when UN_AUTH
+    expires_at: int  # the consumer token's `exp`, seconds since the epoch
+    state: str = OPEN
+    close_reason: str | None = None
 
     @property
     def authenticated(self) -> bool:
-        return self.type is AuthType.AUTH
+        return self.customer_id is not None
 
-    def is_expired(self, now: float) -> bool:
-        """True once `now` reaches the token's `exp` (RFC 7519 section 4.1.4: not accepted on or after)."""
-        return self.expires_at is not None and now >= self.expires_at
+    @property
+    def type(self) -> AuthType:
+        return AuthType.AUTH if self.authenticated else AuthType.UN_AUTH
+
+    @property
+    def resolved(self) -> bool:
+        return self.state == CLOSE
+
+
+@dataclass(frozen=True)
+class Message:
+    """One ContentEvent of the conversation, numbered by LivePerson (`sequence`, from 0)."""
+
+    conversation_id: str
+    sequence: int
+    text: str
+    role: str  # "CONSUMER", or the agent's role ("ASSIGNED_AGENT")
+    originator_id: str
+    server_timestamp: int  # milliseconds since the epoch
+
+    @property
+    def from_consumer(self) -> bool:
+        return self.role == CONSUMER

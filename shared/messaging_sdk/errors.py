@@ -1,25 +1,51 @@
-"""Why an authentication failed, as the host app receives it.
+"""What went wrong, as the host app receives it.
 
-Mirrors Android's `onError(LpError.IDP, message)` and iOS's `LPMessagingSDKAuthenticationFailed(error)`.
-LivePerson's refusals carry its error number (9011: the brand refused the code; 1012: JWT
-expired; ...). Failures to reach LivePerson at all have no number; their message says what went
-wrong on the way.
+`LpError` is Android's `LpError` (the kinds of `LivePersonCallback.onError(lpError, message)`),
+the ones this SDK can meet. `AuthenticationError` carries the kind, and for a refusal by
+LivePerson's IdP its `internalErrorCode` (9011: the brand refused the code; 1012: JWT expired;
+...; the IdP error table in docs/liveperson-contract.md), the error's name, and the stand-in's
+sentence of why. iOS hands the same over as `LPMessagingSDKAuthenticationFailed(error)`.
+
+`RequestError` is a request on the messaging socket that LivePerson refused or never answered
+(`send_text` to a closed conversation, ...): raised to the caller, who asked synchronously.
 """
 
 from __future__ import annotations
 
+from enum import Enum
+
+
+class LpError(Enum):
+    IDP = "IDP"  # the IdP refused the code, the JWT or the consumer token
+    STEP_UP_FAILURE = "STEP_UP_FAILURE"  # the unauthenticated consumer could not step up
+    SOCKET = "SOCKET"  # LivePerson could not be reached, or the socket closed and stayed closed
+    TIMEOUT = "TIMEOUT"  # LivePerson did not answer in time
+    UNKNOWN = "UNKNOWN"  # an answer that is not LivePerson's
+
 
 class AuthenticationError(Exception):
-    """`code`: LivePerson's error number as a string ("9011"), or None (network failures and
-    errors LivePerson gives no number). `error`: its short name. `message`: the reason, in a
-    sentence. `status`: the HTTP status LivePerson answered with, or None if it did not answer."""
+    """`kind`: an `LpError`. `code`: LivePerson's `internalErrorCode` ("9011"), or None when it
+    gave none (network failures). `error`: the error's short name. `message`: the reason, in a
+    sentence. `status`: the HTTP status the IdP answered with, or None. `check`: the stand-in's
+    id of the check that failed ("step-up", "pkce", ...), or None."""
 
-    def __init__(self, code: str | None, error: str, message: str, status: int | None = None) -> None:
+    def __init__(
+        self,
+        kind: LpError,
+        error: str,
+        message: str,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        check: str | None = None,
+    ) -> None:
         super().__init__(message)
-        self.code = code
+        self.kind = kind
         self.error = error
         self.message = message
+        self.code = code
         self.status = status
+        self.check = check
 
     @property
     def reason(self) -> str:
@@ -31,4 +57,17 @@ class AuthenticationError(Exception):
         return self.reason
 
     def __repr__(self) -> str:
-        return f"AuthenticationError(code={self.code!r}, error={self.error!r}, message={self.message!r})"
+        return (
+            f"AuthenticationError({self.kind.name}, code={self.code!r}, error={self.error!r}, "
+            f"message={self.message!r})"
+        )
+
+
+class RequestError(Exception):
+    """`code`: the status LivePerson answered the request with (400, 404, 409, ...), or None
+    when it was not answered (not connected, the socket closed, no answer in time)."""
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code

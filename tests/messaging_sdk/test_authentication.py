@@ -1,4 +1,5 @@
-"""`AuthenticationParams`: the three kinds build, obviously wrong input is refused when built."""
+"""`AuthenticationParams`: the three kinds build, obviously wrong input is refused when built;
+`get_pkce_params`: the SDK's own verifier and its S256 challenge."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import dataclasses
 
 import pytest
 
-from shared.messaging_sdk import AuthenticationParams, AuthType
+from shared import pkce
+from shared.messaging_sdk import AuthenticationParams, AuthType, get_pkce_params
 
 REDIRECT = "https://liveperson.net"
 VERIFIER = "v" * 43
@@ -33,6 +35,26 @@ def test_a_verifier_longer_than_128_characters_is_carried_as_the_backend_accepts
 def test_implicit_flow_with_a_signed_or_an_encrypted_jwt():
     assert AuthenticationParams.jwt(JWT).flow == "implicit"
     assert AuthenticationParams.jwt("h.k.iv.ct.tag").host_app_jwt == "h.k.iv.ct.tag"
+
+
+def test_step_up_and_the_issuers_name_go_with_either_flow():
+    by_code = AuthenticationParams.code("c", REDIRECT, perform_step_up=True, issuer_display_name="Brand")
+    by_jwt = AuthenticationParams.jwt(JWT, perform_step_up=True)
+    assert (by_code.perform_step_up, by_code.issuer_display_name) == (True, "Brand")
+    assert (by_jwt.perform_step_up, by_jwt.flow) == (True, "implicit")
+    assert AuthenticationParams.code("c", REDIRECT).perform_step_up is False
+
+
+def test_pkce_params_are_made_by_the_sdk_for_the_app():
+    """Android's `LivePerson.getPKCEParams()`: a fresh verifier each time, its S256 challenge."""
+    first, second = get_pkce_params(), get_pkce_params()
+    assert first.code_verifier != second.code_verifier
+    assert first.code_challenge_method == "S256"
+    assert first.code_challenge == pkce.s256(first.code_verifier)
+    assert pkce.verifier_well_formed(first.code_verifier)
+    assert pkce.challenge_well_formed(first.code_challenge)
+    assert first.code_verifier not in repr(first)
+    assert AuthenticationParams.code("c", REDIRECT, first.code_verifier).code_verifier == first.code_verifier
 
 
 def test_unauthenticated():
@@ -63,6 +85,8 @@ def test_unauthenticated():
         (lambda: AuthenticationParams(AuthType.AUTH, host_app_jwt=JWT, code_verifier=VERIFIER), "code flow"),
         (lambda: AuthenticationParams(AuthType.UN_AUTH, host_app_jwt=JWT), "takes no host_app_jwt"),
         (lambda: AuthenticationParams(AuthType.UN_AUTH, auth_key="c"), "takes no auth_key"),
+        (lambda: AuthenticationParams(AuthType.UN_AUTH, perform_step_up=True), "takes no perform_step_up"),
+        (lambda: AuthenticationParams.jwt(JWT, issuer_display_name=""), "issuer_display_name must be"),
         (lambda: AuthenticationParams("AUTH", auth_key="c", host_app_redirect_uri=REDIRECT), "AuthType"),
         (lambda: AuthenticationParams.code(b"c", REDIRECT), "auth_key must be a non-empty string"),
     ],

@@ -1,5 +1,5 @@
-"""Every failure reaches `on_authentication_failed` with LivePerson's number and a reason; none is
-raised into the host app."""
+"""Every failure reaches `on_authentication_failed` with its `LpError` kind, LivePerson's
+internalErrorCode where it gave one, and a reason; none is raised into the host app."""
 
 from __future__ import annotations
 
@@ -8,82 +8,89 @@ from collections.abc import Iterator
 
 import pytest
 
-from shared.messaging_sdk import AuthenticationParams, MessagingClient
-from tests.messaging_sdk.host_app import ACCOUNT, DemoApp, ManualScheduler, Recorder, conversations
+from shared.messaging_sdk import AuthenticationParams, ConnectionState, LpError
+from tests.messaging_sdk.host_app import DemoApp
 from tests.support import servers
+from tests.support.consumer import agent_get
 
 
-def client_for(url: str, recorder: Recorder, **options) -> MessagingClient:
-    return MessagingClient(url, ACCOUNT, listener=recorder, schedule=ManualScheduler(), **options)
-
-
-def test_a_reused_code_fails_with_9011_and_opens_no_conversation(live_backend, standin):
+def test_a_reused_code_fails_with_9011_and_opens_no_conversation(live_backend, standin, sdk):
     app = DemoApp(live_backend)
     params = app.code_params()
-    assert client_for(standin.url, Recorder()).start_conversation(params) is not None
-    before = conversations(standin)
-    recorder = Recorder()
-    client = client_for(standin.url, recorder)
+    first, _ = sdk(standin, params)
+    first.close_conversation()
+    before = agent_get(standin)["conversations"]
+    client, recorder = sdk(standin)
 
     assert client.start_conversation(params) is None
 
     error = recorder.failure()
-    assert (error.code, error.status) == ("9011", 401)
+    assert (error.kind, error.code, error.status, error.check) == (LpError.IDP, "9011", 401, "token-exchange")
     assert "invalid_grant" in error.message
-    assert error.reason.startswith("9011 ")
+    assert error.reason.startswith("9011 Customer authentication failed: ")
     assert client.conversation is None
-    assert conversations(standin) == before
+    assert client.connection_state is ConnectionState.DISCONNECTED
+    assert agent_get(standin)["conversations"] == before
 
 
-def test_a_bogus_code_fails_with_9011(live_backend, standin):
+def test_a_bogus_code_fails_with_9011(live_backend, standin, sdk):
     redirect_uri = DemoApp(live_backend).code()["redirect_uri"]
-    recorder = Recorder()
+    client, recorder = sdk(standin)
 
-    assert (
-        client_for(standin.url, recorder).start_conversation(
-            AuthenticationParams.code("not-a-code-the-brand-issued", redirect_uri)
-        )
-        is None
-    )
+    client.start_conversation(AuthenticationParams.code("not-a-code-the-brand-issued", redirect_uri))
 
-    assert recorder.failure().code == "9011"
+    assert (recorder.failure().kind, recorder.failure().code) == (LpError.IDP, "9011")
 
 
-def test_a_tampered_jwt_fails_with_livepersons_number(live_backend, standin):
+def test_a_tampered_jwt_fails_with_livepersons_number(live_backend, standin, sdk):
     header, claims, signature = DemoApp(live_backend).jwt_params().host_app_jwt.split(".")
     forged = claims[:-4] + ("AAAA" if not claims.endswith("AAAA") else "BBBB")
-    recorder = Recorder()
+    client, recorder = sdk(standin)
 
-    client_for(standin.url, recorder).start_conversation(
-        AuthenticationParams.jwt(f"{header}.{forged}.{signature}")
-    )
+    client.start_conversation(AuthenticationParams.jwt(f"{header}.{forged}.{signature}"))
 
-    assert recorder.failure().code in ("9007", "9012")
+    error = recorder.failure()
+    assert error.kind is LpError.IDP
+    assert error.code in ("9007", "9012")
 
 
-def test_a_failed_reconnect_keeps_the_conversation_for_a_retry(live_backend, standin):
-    app, recorder = DemoApp(live_backend), Recorder()
-    client = client_for(standin.url, recorder)
+def test_a_failed_reconnect_keeps_the_conversation_for_a_retry(live_backend, standin, sdk):
+    app = DemoApp(live_backend)
     params = app.code_params()
-    conversation = client.start_conversation(params)
-    assert conversation is not None, recorder.events
+    client, recorder = sdk(standin, params)
+    conversation = client.conversation
 
     assert client.reconnect(params) is None  # the code was used already
 
-    assert [event for event, _ in recorder.events] == ["started", "failed"]
     assert recorder.named("failed")[0].code == "9011"
     assert client.conversation == conversation
-    assert client.reconnect(app.code_params()) is not None
+    assert client.connection_state is ConnectionState.DISCONNECTED
+    again = client.reconnect(app.code_params())
+    assert again is not None and again.conversation_id == conversation.conversation_id
+    assert recorder.named("started") == [conversation]
 
 
-def test_liveperson_unreachable_is_an_authentication_failure_about_the_connection(live_backend):
+def test_reconnect_without_a_conversation_does_nothing(live_backend, standin, sdk):
+    client, recorder = sdk(standin)
+
+    assert client.reconnect(DemoApp(live_backend).jwt_params()) is None
+
+    assert recorder.events == []
+
+
+def test_liveperson_unreachable_is_a_socket_failure_about_the_connection(live_backend, sdk):
     url = f"http://127.0.0.1:{servers.free_port()}"  # nothing listens there
-    recorder = Recorder()
+    client, recorder = sdk(url)
 
-    assert client_for(url, recorder).start_conversation(DemoApp(live_backend).jwt_params()) is None
+    assert client.start_conversation(DemoApp(live_backend).jwt_params()) is None
 
     error = recorder.failure()
-    assert (error.code, error.status, error.error) == (None, None, "Connection failed")
+    assert (error.kind, error.code, error.status, error.error) == (
+        LpError.SOCKET,
+        None,
+        None,
+        "Connection failed",
+    )
     assert "could not connect to LivePerson at " + url in error.reason
     assert "refused" in error.reason.lower()
 
@@ -97,22 +104,21 @@ def silent_server() -> Iterator[str]:
         yield f"http://127.0.0.1:{listener.getsockname()[1]}"
 
 
-def test_liveperson_not_answering_is_an_authentication_failure_about_the_timeout(live_backend, silent_server):
-    recorder = Recorder()
+def test_liveperson_not_answering_is_a_timeout(live_backend, silent_server, sdk):
+    client, recorder = sdk(silent_server, timeout=0.5)
 
-    client = client_for(silent_server, recorder, timeout=0.5)
     assert client.start_conversation(DemoApp(live_backend).jwt_params()) is None
 
     error = recorder.failure()
-    assert (error.code, error.error) == (None, "Timeout")
+    assert (error.kind, error.code, error.error) == (LpError.TIMEOUT, None, "Timeout")
     assert "did not answer within 0.5 s" in error.reason
 
 
-def test_a_server_that_is_not_liveperson_is_reported_as_such(live_backend):
-    recorder = Recorder()
+def test_a_server_that_is_not_liveperson_is_reported_as_such(live_backend, sdk):
+    client, recorder = sdk(live_backend)
 
-    client_for(live_backend.url, recorder).start_conversation(DemoApp(live_backend).jwt_params())
+    client.start_conversation(DemoApp(live_backend).jwt_params())
 
     error = recorder.failure()
-    assert (error.code, error.status) == (None, 404)
+    assert (error.kind, error.code, error.status) == (LpError.UNKNOWN, None, 404)
     assert "without an error description" in error.reason

@@ -1,139 +1,115 @@
-"""Token expiry: `on_token_expired` fires once per expiry; the host app fetches a fresh code and
-reconnects; the customer is the same. First with a clock the test moves (tokens valid an hour),
-then with real tokens that expire after a couple of seconds."""
+"""Expiry, driven by LivePerson's close codes. 4401: the customer's token expired, the SDK asks the
+app (`on_token_expired`), the app reconnects with a fresh code or JWT, and the same conversation
+goes on; if that fails, the SDK reports it and stops. 4407: the visitor's identity expired, the
+SDK extends it by itself and the same conversation goes on. Tokens here really expire: the
+short backend's after SHORT_LIFETIME seconds, the visitor's after --unauthenticated-lifetime."""
 
 from __future__ import annotations
 
 import threading
-import time
 
-from shared.messaging_sdk import MessagingClient
-from tests.messaging_sdk.host_app import ACCOUNT, DemoApp, ManualScheduler, Recorder, conversations
+from shared.messaging_sdk import AuthenticationParams, ConnectionState
+from tests.messaging_sdk.host_app import DemoApp, Recorder, close_open_conversations
+from tests.support import servers
+from tests.support.consumer import agent_get
 from tests.support.servers import SHORT_LIFETIME
 
-DEADLINE = SHORT_LIFETIME + 30  # seconds the short tokens may take to expire on a slow machine
+CONNECTING, CONNECTED, DISCONNECTED = (
+    ConnectionState.CONNECTING,
+    ConnectionState.CONNECTED,
+    ConnectionState.DISCONNECTED,
+)
+DEADLINE = SHORT_LIFETIME + 30  # seconds a short token may take to expire on a slow machine
 
 
-class MovableClock:
-    def __init__(self) -> None:
-        self.at: float | None = None  # None: the real time
+def test_4401_asks_the_app_and_the_reconnect_continues_the_conversation(short_backend, short_standin, sdk):
+    app = DemoApp(short_backend)
+    close_open_conversations(short_standin)
+    client, recorder = sdk(short_standin, app.code_params())
+    first = client.conversation
+    client.send_text("Before the expiry")
+    recorder.wait_for("message")
 
-    def __call__(self) -> float:
-        return time.time() if self.at is None else self.at
+    recorder.wait_for("token_expired", wait=DEADLINE)
+
+    assert recorder.thread_of("token_expired") is not threading.current_thread()
+    assert client.connection_state is DISCONNECTED
+    renewed = client.reconnect(app.jwt_params())  # what the app does in on_token_expired
+    assert renewed is not None, recorder.events
+    assert renewed.conversation_id == first.conversation_id
+    assert renewed.customer_id == first.customer_id == app.customer_id()
+    assert renewed.expires_at >= first.expires_at
+    assert recorder.named("started") == [first]
+    client.send_text("After the expiry")
+    recorder.wait_for("message", 2)
+    assert [m.text for m in client.messages] == ["Before the expiry", "After the expiry"]
+    shown = agent_get(short_standin, f"/{first.conversation_id}")
+    assert [m["text"] for m in shown["messages"]] == ["Before the expiry", "After the expiry"]
 
 
-def test_check_expiry_fires_once_per_expiry(live_backend, standin):
-    app, recorder, clock = DemoApp(live_backend), Recorder(), MovableClock()
-    client = MessagingClient(standin.url, ACCOUNT, listener=recorder, clock=clock, schedule=ManualScheduler())
+class RenewingApp(Recorder):
+    """Reconnects from `on_token_expired` with a fresh JWT, as a host app does (on its own
+    worker; here on the callback's thread, which is allowed: it is not the new socket's reader)."""
+
+    def __init__(self, app: DemoApp) -> None:
+        super().__init__()
+        self.app = app
+        self.client = None
+
+    def on_token_expired(self) -> None:
+        super().on_token_expired()
+        self._record("renewed", self.client.reconnect(self.app.jwt_params()))
+
+
+def test_the_app_renews_from_the_callback_again_and_again(short_backend, short_standin, sdk):
+    app = DemoApp(short_backend)
+    client, _ = sdk(short_standin)
+    renewing = RenewingApp(app)
+    renewing.client = client
+    client.set_listener(renewing)
     first = client.start_conversation(app.code_params())
-    assert first is not None and first.expires_at is not None, recorder.events
+    assert first is not None, renewing.events
 
-    assert client.check_expiry() is False  # valid for an hour
-    clock.at = first.expires_at - 1
-    assert client.check_expiry() is False
-    clock.at = first.expires_at
-    assert client.check_expiry() is True
-    assert client.check_expiry() is False
-    clock.at = first.expires_at + 100
-    assert client.check_expiry() is False
-    assert [event for event, _ in recorder.events] == ["started", "token_expired"]
+    renewing.wait_for("renewed", 2, wait=2 * DEADLINE)
 
-    clock.at = None
-    second = client.reconnect(app.code_params())
-    assert second is not None, recorder.events
-    assert second.sub == first.sub
-    assert client.check_expiry() is False
-    clock.at = second.expires_at
-    assert client.check_expiry() is True
-    assert client.check_expiry() is False
-    assert [event for event, _ in recorder.events] == ["started", "token_expired", "started", "token_expired"]
+    assert [renewed.conversation_id for renewed in renewing.named("renewed")[:2]] == [
+        first.conversation_id
+    ] * 2
+    assert renewing.named("failed") == []
+    assert renewing.named("started") == [first]
 
 
-def test_the_scheduled_check_waits_for_the_expiry_and_stale_checks_do_nothing(live_backend, standin):
-    app, recorder, clock, scheduler = DemoApp(live_backend), Recorder(), MovableClock(), ManualScheduler()
-    client = MessagingClient(standin.url, ACCOUNT, listener=recorder, clock=clock, schedule=scheduler)
-    first = client.start_conversation(app.jwt_params())
-    assert first is not None and first.expires_at is not None, recorder.events
-    [(delay, _)] = scheduler.pending
-    assert 0 < delay <= 3600
+def test_a_failed_renewal_is_reported_once_and_not_retried(short_backend, short_standin, sdk):
+    app = DemoApp(short_backend)
+    used = app.code_params()
+    client, recorder = sdk(short_standin, used)
+    conversation = client.conversation
+    recorder.wait_for("token_expired", wait=DEADLINE)
 
-    scheduler.run_all()  # too early (a timer may fire early): it schedules the rest of the wait
-    assert len(scheduler.pending) == 1
-    assert recorder.named("token_expired") == []
-    clock.at = first.expires_at
-    scheduler.run_all()
-    assert recorder.named("token_expired") == [None]
-    assert scheduler.pending == []
+    assert client.reconnect(used) is None  # a code already redeemed: 9011
 
-    clock.at = None
-    assert client.reconnect(app.jwt_params()) is not None
-    clock.at = first.expires_at + 7200  # past the second token's expiry too
-    client.end_conversation()
-    scheduler.run_all()  # the second conversation's check, after it ended
-    assert client.check_expiry() is False
-    assert client.reconnect(app.jwt_params()) is None  # nothing to reconnect
-    assert [event for event, _ in recorder.events] == ["started", "token_expired", "started"]
+    assert recorder.failure().code == "9011"
+    assert recorder.quiet_for(SHORT_LIFETIME + 1) == []  # no retry, no second expiry
+    assert client.conversation == conversation  # kept for the app's next reconnect
+    assert client.reconnect(app.code_params()).conversation_id == conversation.conversation_id
 
 
-def test_a_check_scheduled_for_a_replaced_conversation_does_nothing(live_backend, standin):
-    app, recorder, clock, scheduler = DemoApp(live_backend), Recorder(), MovableClock(), ManualScheduler()
-    client = MessagingClient(standin.url, ACCOUNT, listener=recorder, clock=clock, schedule=scheduler)
-    assert client.start_conversation(app.code_params()) is not None
-    [(_, stale_check)] = scheduler.pending
-    second = client.reconnect(app.code_params())
-    assert second is not None and second.expires_at is not None
-    scheduler.pending.clear()  # both checks are known; run only the stale one
+def test_4407_the_visitors_identity_is_extended_and_the_conversation_goes_on(live_backend, sdk, tmp_path):
+    with servers.standin(tmp_path, live_backend.url, "--unauthenticated-lifetime", "2") as standin:
+        client, recorder = sdk(standin, AuthenticationParams.unauthenticated())
+        first = client.conversation
+        client.send_text("Still a visitor")
 
-    clock.at = second.expires_at - 1
-    stale_check()
+        recorder.wait_for("unauthenticated_expired")
+        recorder.wait_for("state", 5)
 
-    assert recorder.named("token_expired") == []
-    assert scheduler.pending == []  # and it did not schedule itself again
-
-
-def wait_for_expiry(client: MessagingClient) -> None:
-    """Poll `check_expiry` until it fires, within a deadline."""
-    deadline = time.monotonic() + DEADLINE
-    while not client.check_expiry():
-        assert time.monotonic() < deadline, f"the token did not expire within {DEADLINE} s"
-        time.sleep(0.05)
-
-
-def test_a_real_token_expires_and_the_app_reconnects_with_a_fresh_code(short_backend, short_standin):
-    app, recorder = DemoApp(short_backend), Recorder()
-    client = MessagingClient(short_standin.url, ACCOUNT, listener=recorder, schedule=ManualScheduler())
-    first = client.start_conversation(app.code_params())
-    assert first is not None, recorder.events
-
-    wait_for_expiry(client)
-
-    assert client.check_expiry() is False
-    assert recorder.named("token_expired") == [None]
-    second = client.reconnect(app.code_params())  # what the host app does in on_token_expired
-    assert second is not None, recorder.events
-    assert second.sub == first.sub == app.customer_id()
-    assert second.conversation_id != first.conversation_id
-    assert second.expires_at > first.expires_at
-    assert client.conversation == second
-    assert [event for event, _ in recorder.events] == ["started", "token_expired", "started"]
-    listed = {c["conversation_id"]: c for c in conversations(short_standin)}
-    assert (listed[second.conversation_id]["channel"], listed[second.conversation_id]["sub"]) == (
-        "mobile",
-        first.sub,
-    )
-
-
-def test_the_default_timer_reports_the_expiry_on_its_own_thread(short_backend, short_standin):
-    app, recorder = DemoApp(short_backend), Recorder()
-    client = MessagingClient(short_standin.url, ACCOUNT, listener=recorder)
-    first = client.start_conversation(app.jwt_params())
-    assert first is not None, recorder.events
-
-    assert recorder.token_expired.wait(DEADLINE), "on_token_expired did not arrive"
-
-    assert client.check_expiry() is False  # already reported
-    assert [event for event, _ in recorder.events] == ["started", "token_expired"]
-    assert recorder.threads[1] is not threading.current_thread()
-    second = client.reconnect(app.jwt_params())
-    assert second is not None and second.sub == first.sub
-    client.end_conversation()
+        assert recorder.named("state")[:5] == [CONNECTING, CONNECTED, DISCONNECTED, CONNECTING, CONNECTED]
+        extended = client.conversation
+        assert (extended.conversation_id, extended.consumer_id) == (first.conversation_id, first.consumer_id)
+        assert extended.expires_at > first.expires_at
+        assert recorder.named("failed") == []
+        assert recorder.named("started") == [first]
+        client.send_text("And still here")
+        recorder.wait_for("message", 2)
+        assert [m.text for m in client.messages] == ["Still a visitor", "And still here"]
+        client.logout()

@@ -1,5 +1,5 @@
 """What the tests check on the other side: the backend's view of a session, the stand-in's
-conversations."""
+conversations (through its agent API) and authentication exchanges."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 import requests
 
 from mobile_client.session_store import DEVICE_ENTRY, ENTRY, SERVICE
+from tests.support.consumer import agent_get
 from tests.support.servers import LiveServer
 
 TIMEOUT = 15
@@ -30,10 +31,9 @@ def session_status(backend: LiveServer, token: str) -> int:
     return response.status_code
 
 
-def conversations(standin: LiveServer) -> list[dict[str, Any]]:
-    response = requests.get(f"{standin.url}/api/conversations", timeout=TIMEOUT)
-    assert response.status_code == 200, response.text
-    return response.json()["conversations"]
+def conversation(standin: LiveServer, conversation_id: str) -> dict[str, Any]:
+    """The conversation as the stand-in's agent sees it, with its messages."""
+    return agent_get(standin, f"/{conversation_id}")
 
 
 def exchanges(standin: LiveServer) -> list[dict[str, Any]]:

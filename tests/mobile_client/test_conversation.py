@@ -1,11 +1,13 @@
-"""Both flows reach an authenticated conversation whose customer id is the user's `sub`."""
+"""Both flows reach an authenticated conversation whose customer id is the user's `sub`; the
+customer and the agent (the stand-in's agent API) talk; the agent closes it."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.mobile_client.helpers import conversations, customer_id, exchanges
+from tests.mobile_client.helpers import conversation, customer_id, exchanges
 from tests.support import servers
+from tests.support.consumer import agent_post
 
 
 @pytest.mark.parametrize("flow", ["code", "implicit"])
@@ -23,21 +25,61 @@ def test_the_flow_chosen_in_settings_authenticates_the_customer(drive, backend, 
     app.press("settings", "back_button")
     app.press("home", "chat_button")
     assert app.current == "conversation"
-    conversation = app.screen("conversation")
-    app.wait_until(lambda: not conversation.connecting, "the conversation to start")
+    screen = app.screen("conversation")
+    app.wait_until(lambda: not screen.connecting, "the conversation to start")
 
     sub = customer_id(backend)
     assert app.text("conversation", "conversation_status") == f"Authenticated as customer {sub} ({flow} flow)"
+    assert app.text("conversation", "connection_state") == "Connected"
     started = app.app.messaging.conversation
-    assert started is not None and started.sub == sub and started.flow == flow
-    [listed] = [c for c in conversations(standin) if c["conversation_id"] == started.conversation_id]
-    assert (listed["sub"], listed["channel"], listed["flow"]) == (sub, "mobile", flow)
-    assert started.conversation_id in app.text("conversation", "messages")
+    assert started is not None and started.customer_id == sub and started.flow == flow
+    shown = conversation(standin, started.conversation_id)
+    assert (shown["consumer"]["customerId"], shown["channel"], shown["state"]) == (sub, "mobile", "OPEN")
+    assert started.conversation_id in app.text("conversation", "conversation_info")
+    assert not app.widget("conversation", "message_input").disabled
     app.screenshot(f"conversation-{flow}")
 
     app.press("conversation", "back_button")
     assert app.current == "home"
     assert app.app.messaging.conversation is None
+    assert conversation(standin, started.conversation_id)["state"] == "OPEN"  # kept at LivePerson
+
+
+def test_the_customer_and_the_agent_talk_until_the_agent_closes(drive, backend, standin):
+    app = drive(backend.url, standin.url)
+    app.log_in()
+    app.press("home", "chat_button")
+    screen = app.screen("conversation")
+    app.wait_until(lambda: screen.can_send, "the conversation to be ready")
+    conversation_id = app.app.messaging.conversation.conversation_id
+    earlier = len(conversation(standin, conversation_id)["messages"])  # the customer's open one
+
+    app.type("conversation", "message_input", "Where is my parcel?")
+    app.press("conversation", "send_button")
+    app.wait_until(lambda: "Where is my parcel?" in screen.transcript, "the message to come back")
+    assert app.text("conversation", "message_input") == ""
+    reply = agent_post(standin, f"/{conversation_id}/messages", {"text": "It ships [b]today[/b]."})
+    assert reply.status_code == 201, reply.text
+    app.wait_until(lambda: "today" in screen.transcript, "the agent's reply")
+
+    lines = app.text("conversation", "messages").splitlines()[-2:]
+    assert lines[0].endswith("You[/color]:[/b] Where is my parcel?")
+    assert lines[1].endswith("Agent[/color]:[/b] It ships &bl;b&br;today&bl;/b&br;.")  # markup escaped
+    shown = conversation(standin, conversation_id)["messages"][earlier:]
+    assert [(m["from"], m["text"]) for m in shown] == [
+        ("consumer", "Where is my parcel?"),
+        ("agent", "It ships [b]today[/b]."),
+    ]
+    app.screenshot("conversation-chat")
+
+    assert agent_post(standin, f"/{conversation_id}/close").status_code == 200
+    app.wait_until(lambda: screen.resolved, "the conversation to be closed")
+
+    assert app.text("conversation", "conversation_status") == "The conversation was closed by the agent."
+    assert app.widget("conversation", "message_input").disabled
+    assert app.widget("conversation", "send_button").disabled
+    app.screenshot("conversation-closed")
+    app.press("conversation", "back_button")
 
 
 def test_pkce_chosen_in_settings_satisfies_an_account_that_requires_it(drive, backend, tmp_path):
@@ -68,3 +110,4 @@ def test_pkce_chosen_in_settings_satisfies_an_account_that_requires_it(drive, ba
         assert ("pkce", "fail") in [(c["id"], c["status"]) for c in first["checks"]]
         assert ("pkce", "pass") in [(c["id"], c["status"]) for c in second["checks"]]
         assert second["channel"] == "mobile" and second["failure"] is None
+        app.press("conversation", "back_button")

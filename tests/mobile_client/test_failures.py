@@ -44,7 +44,7 @@ def test_an_authentication_failure_is_shown_and_retry_reconnects(drive, backend,
     status = app.text("conversation", "conversation_status")
     assert status.startswith("Could not reach LivePerson: Connection failed"), status
     assert f"could not connect to LivePerson at http://127.0.0.1:{port}" in status
-    assert app.text("conversation", "connection_state") == "Connection: Failed"
+    assert app.text("conversation", "connection_state") == "Failed"
     app.screenshot("conversation-failed")
 
     with servers.standin(tmp_path, backend.url, port=port):  # LivePerson is back
