@@ -6,7 +6,9 @@
   `static/window.js`), which authenticates by redirecting to the brand's authorization endpoint.
   LivePerson's own path: its URL is the redirect URI the brand registers for the pop-out.
 - `/web-sdk/<file>`: their CSS and scripts. `lptag.js` names this path, so keep the two in step.
-  The tag is `pkce.js` followed by `lptag.js`, so the page loads a single script.
+  What the tag and the window share (`SHARED`: PKCE, LivePerson's consumer API, the conversation's
+  view) comes first in both: the tag is those files followed by `lptag.js`, so the page loads a
+  single script; the window loads them one by one before `window.js`.
 
 The behaviour lives in the scripts; this module only serves them.
 """
@@ -18,6 +20,9 @@ from pathlib import Path
 from flask import Blueprint, Response, render_template
 
 from shared import contract
+
+# Each defines one global the scripts after it use; in this order.
+SHARED = ("pkce.js", "messaging.js", "chat-view.js")
 
 bp = Blueprint(
     "web_sdk",
@@ -33,10 +38,10 @@ def tag() -> Response:
     """The tag for any `site`: the script itself reads the account from its own URL."""
     assert bp.static_folder is not None
     folder = Path(bp.static_folder)
-    script = "\n".join((folder / name).read_text() for name in ("pkce.js", "lptag.js"))
+    script = "\n".join((folder / name).read_text() for name in (*SHARED, "lptag.js"))
     return Response(script, mimetype="application/javascript")
 
 
 @bp.get(contract.POPOUT_WINDOW_PATH)
 def window() -> str:
-    return render_template("window.html")
+    return render_template("window.html", scripts=SHARED)

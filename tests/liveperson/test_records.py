@@ -1,6 +1,7 @@
 """The stand-in's records (exchanges, conversations, the inspector) stay on its own origin and
 never show a code, token, verifier or secret whole: a page on another origin cannot read them,
-and what they show of a secret cannot be replayed."""
+and what they show of a secret cannot be replayed. The IdP itself answers any page: the tag runs
+on the brand's."""
 
 from __future__ import annotations
 
@@ -14,7 +15,15 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.liveperson.test_standin import ACCOUNT, TIMEOUT, app_login, authenticate, code_for, jwt_for
+from tests.liveperson.test_standin import (
+    ACCOUNT,
+    TIMEOUT,
+    app_login,
+    authenticate,
+    authenticated_sub,
+    code_for,
+    jwt_for,
+)
 from tests.support import servers
 from tests.support.servers import LiveServer
 
@@ -34,30 +43,35 @@ def get(standin: LiveServer, path: str) -> requests.Response:
     return requests.get(standin.url + path, headers={"Origin": HOSTILE_PAGE}, timeout=TIMEOUT)
 
 
-@pytest.mark.parametrize("path", ["/api/exchanges", "/api/conversations", "/inspector"])
+@pytest.mark.parametrize("path", ["/api/exchanges", "/api/agent/conversations", "/inspector"])
 def test_records_are_not_readable_from_another_origin(pkce_standin, path):
     response = get(pkce_standin, path)
     assert response.status_code == 200
     assert "Access-Control-Allow-Origin" not in response.headers
 
 
-def test_the_tag_can_still_read_the_settings_and_authenticate_from_the_brands_page(pkce_standin):
+@pytest.mark.parametrize("path", ["authenticate", "signup"])
+def test_the_tag_can_still_read_the_settings_and_reach_the_idp_from_the_brands_page(pkce_standin, path):
     assert get(pkce_standin, "/api/config").headers["Access-Control-Allow-Origin"] == "*"
-    url = f"{pkce_standin.url}/api/account/{ACCOUNT}/authenticate"
+    url = f"{pkce_standin.url}/api/account/{ACCOUNT}/{path}"
     preflight = requests.options(
         url,
         headers={
             "Origin": HOSTILE_PAGE,
             "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "content-type",
+            # Authorization: the guest's token, for step-up and for extending it.
+            "Access-Control-Request-Headers": "authorization,content-type",
         },
         timeout=TIMEOUT,
     )
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
     # Header names are case-insensitive, and browsers ask for them in lower case (Fetch standard).
-    assert "content-type" in preflight.headers["Access-Control-Allow-Headers"].lower()
+    allowed = preflight.headers["Access-Control-Allow-Headers"].lower()
+    assert "content-type" in allowed and "authorization" in allowed
     assert "Access-Control-Allow-Credentials" not in preflight.headers
-    refused = requests.post(url, json={"jwt": "a.b.c"}, headers={"Origin": HOSTILE_PAGE}, timeout=TIMEOUT)
+    refused = requests.post(url, json={"authCode": ""}, headers={"Origin": HOSTILE_PAGE,
+                            "Authorization": "jwt not-a-token"}, timeout=TIMEOUT)
+    assert refused.status_code in (400, 401)
     assert refused.headers["Access-Control-Allow-Origin"] == "*"
 
 
@@ -69,9 +83,11 @@ def test_no_record_shows_a_code_verifier_token_or_secret_whole(live_backend, pkc
     code_flow = authenticate(
         pkce_standin, authCode=issued["code"], redirect_uri=issued["redirect_uri"], code_verifier=verifier
     )
-    assert code_flow.status_code == 200, code_flow.text
+    sub = authenticated_sub(code_flow)
     jwt = jwt_for(live_backend, session)
-    assert authenticate(pkce_standin, jwt=jwt).status_code == 200
+    implicit_flow = authenticate(pkce_standin, authCode=jwt)
+    assert authenticated_sub(implicit_flow) == sub
+    consumer_tokens = (code_flow.json()["jwt"], implicit_flow.json()["jwt"])
 
     exchanges = get(pkce_standin, "/api/exchanges").json()["exchanges"]
     implicit, code = exchanges[0], exchanges[1]
@@ -85,11 +101,11 @@ def test_no_record_shows_a_code_verifier_token_or_secret_whole(live_backend, pkc
         assert FINGERPRINT.fullmatch(answer[token]), answer[token]
     assert code["http"][0]["headers"]["Authorization"] == "Basic ***"
     # The decoded header and claims are still there to debug with.
-    assert code["token_header"]["alg"] == "RS256" and implicit["claims"]["sub"] == code_flow.json()["sub"]
+    assert code["token_header"]["alg"] == "RS256" and implicit["claims"]["sub"] == sub
 
     inspector = get(pkce_standin, "/inspector").text
     for shown in (get(pkce_standin, "/api/exchanges").text, inspector):
-        for secret in (issued["code"], verifier, jwt, "demo-client-secret"):
+        for secret in (issued["code"], verifier, jwt, *consumer_tokens, "demo-client-secret"):
             assert secret not in shown
         assert not RAW_JWT.search(shown), RAW_JWT.search(shown)
     assert "Handed in by the SDK" in inspector

@@ -1,5 +1,6 @@
-"""The stand-in authenticates conversations from the real backend over HTTP, as LivePerson does:
-code flow (Basic and body credentials, PKCE), implicit flow (JWKS or pasted key, plain or JWE)."""
+"""The stand-in's IdP authenticates the real backend's customers over HTTP, as LivePerson does:
+code flow (Basic and body credentials, PKCE), implicit flow (JWKS or pasted key, plain or JWE),
+each answered with LivePerson's consumer token, and refused with LivePerson's error body."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import hashlib
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -15,6 +17,7 @@ import requests
 from backend.keys import public_key_spki_base64
 from shared.validation.jwe import EncryptionKeyPair
 from tests.support import servers
+from tests.support.consumer import agent_get, claims, connect
 from tests.support.servers import LiveServer
 
 ACCOUNT = "12345678"
@@ -52,6 +55,26 @@ def authenticate(standin: LiveServer, **body: str) -> requests.Response:
     return requests.post(f"{standin.url}/api/account/{ACCOUNT}/authenticate", json=body, timeout=TIMEOUT)
 
 
+def authenticated_sub(response: requests.Response) -> str:
+    """The brand's customer LivePerson's consumer token names (`lp.ext.sub`), read as the SDK reads it."""
+    assert response.status_code == 200, response.text
+    assert list(response.json()) == ["jwt"]
+    return str(claims(response.json()["jwt"])["lp.ext"]["sub"])
+
+
+def refusal(response: requests.Response, status: int) -> dict[str, str]:
+    """LivePerson's refusal body, with the stand-in's name, reason and check."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"internalErrorCode", "error", "message", "check"}, body
+    assert body["error"] and body["message"]
+    return dict(body)
+
+
+def exchanges(standin: LiveServer) -> list[dict[str, Any]]:
+    return requests.get(f"{standin.url}/api/exchanges", timeout=TIMEOUT).json()["exchanges"]
+
+
 @pytest.fixture(scope="module")
 def standin(live_backend: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with servers.standin(tmp_path_factory.mktemp("standin"), live_backend.url) as server:
@@ -62,26 +85,26 @@ def test_code_flow_is_authenticated_as_the_logged_in_customer(live_backend, stan
     session = app_login(live_backend)
     issued = code_for(live_backend, session)
     response = authenticate(standin, authCode=issued["code"], redirect_uri=issued["redirect_uri"])
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert body["sub"] == customer_id(live_backend, session)
-    assert body["flow"] == "code"
-    assert body["sdes"]["customerInfo"]["ctype"] == "vip"
-    assert body["sdes"]["personalInfo"]["lastname"] == "Demo"
-    listed = requests.get(f"{standin.url}/api/conversations", timeout=TIMEOUT).json()["conversations"]
-    assert body["conversation_id"] in {c["conversation_id"] for c in listed}
+    assert authenticated_sub(response) == customer_id(live_backend, session)
+    result = exchanges(standin)[0]["result"]
+    assert result["flow"] == "code"
+    assert result["sdes"]["customerInfo"]["ctype"] == "vip"
+    assert result["sdes"]["personalInfo"]["lastname"] == "Demo"
+    # The token opens the customer's conversation, which LivePerson's agent sees as theirs.
+    socket = connect(standin, response.json()["jwt"])
+    conversation = socket.open_conversation()
+    listed = {c["conversationId"]: c for c in agent_get(standin)["conversations"]}
+    assert listed[conversation]["consumer"]["customerId"] == customer_id(live_backend, session)
 
 
 def test_a_reused_code_is_refused_with_9011_and_the_brands_reason(live_backend, standin):
     issued = code_for(live_backend, app_login(live_backend))
     assert authenticate(standin, authCode=issued["code"], redirect_uri=issued["redirect_uri"]).ok
-    before = requests.get(f"{standin.url}/api/conversations", timeout=TIMEOUT).json()["conversations"]
-    again = authenticate(standin, authCode=issued["code"], redirect_uri=issued["redirect_uri"])
-    assert again.status_code == 401
-    assert again.json()["code"] == "9011"
-    assert "invalid_grant" in again.json()["message"]
-    after = requests.get(f"{standin.url}/api/conversations", timeout=TIMEOUT).json()["conversations"]
-    assert after == before
+    again = refusal(authenticate(standin, authCode=issued["code"], redirect_uri=issued["redirect_uri"]), 401)
+    assert (again["internalErrorCode"], again["error"]) == ("9011", "Customer authentication failed")
+    assert "invalid_grant" in again["message"]
+    assert again["check"] == "token-exchange"
+    assert exchanges(standin)[0]["failure"]["code"] == "9011"
 
 
 def test_the_inspector_shows_each_check_and_the_brands_answer(live_backend, standin):
@@ -95,42 +118,40 @@ def test_the_inspector_shows_each_check_and_the_brands_answer(live_backend, stan
 
 
 def test_implicit_flow_with_the_brands_jwks(live_backend, standin):
+    """The JWT goes in authCode too: LivePerson tells it from a code by its form."""
     session = app_login(live_backend)
-    response = authenticate(standin, jwt=jwt_for(live_backend, session))
-    assert response.status_code == 200, response.text
-    assert response.json()["flow"] == "implicit"
-    assert response.json()["sub"] == customer_id(live_backend, session)
+    response = authenticate(standin, authCode=jwt_for(live_backend, session))
+    assert authenticated_sub(response) == customer_id(live_backend, session)
+    assert exchanges(standin)[0]["flow"] == "implicit"
 
 
 def test_a_tampered_jwt_is_refused_with_9007(live_backend, standin):
-    header, claims, signature = jwt_for(live_backend, app_login(live_backend)).split(".")
-    forged = claims[:-4] + ("AAAA" if not claims.endswith("AAAA") else "BBBB")
-    response = authenticate(standin, jwt=f"{header}.{forged}.{signature}")
-    assert response.status_code == 401
-    assert response.json()["code"] in ("9007", "9012")
+    header, payload, signature = jwt_for(live_backend, app_login(live_backend)).split(".")
+    forged = payload[:-4] + ("AAAA" if not payload.endswith("AAAA") else "BBBB")
+    response = refusal(authenticate(standin, authCode=f"{header}.{forged}.{signature}"), 401)
+    assert response["internalErrorCode"] in ("9007", "9012")
 
 
 @pytest.mark.parametrize(
-    ("body", "status"),
+    "body",
     [
-        ({}, 400),
-        ({"jwt": ""}, 400),
-        ({"authCode": 5}, 400),
-        ({"jwt": "a.b.c", "authCode": "x"}, 400),
-        ({"jwt": "a.b.c", "channel": "fax"}, 400),
+        {},
+        {"authCode": ""},
+        {"authCode": 5},
+        {"jwt": "a.b.c"},  # the stand-in's old field: LivePerson's is authCode
+        {"authCode": "x", "channel": "fax"},
     ],
 )
-def test_bad_requests_are_input_validation_errors(standin, body, status):
-    response = authenticate(standin, **body)
-    assert response.status_code == status
-    assert response.json()["code"] == "9012"
+def test_bad_requests_are_input_validation_errors(standin, body):
+    answer = refusal(authenticate(standin, **body), 400)
+    assert (answer["internalErrorCode"], answer["check"]) == ("9012", "input")
 
 
 def test_another_account_is_not_found(standin):
     response = requests.post(
-        f"{standin.url}/api/account/999/authenticate", json={"jwt": "x"}, timeout=TIMEOUT
+        f"{standin.url}/api/account/999/authenticate", json={"authCode": "x"}, timeout=TIMEOUT
     )
-    assert response.status_code == 404
+    assert "not '999'" in refusal(response, 404)["message"]
 
 
 def test_client_secret_post_and_a_pasted_public_key(live_backend, tmp_path):
@@ -140,9 +161,8 @@ def test_client_secret_post_and_a_pasted_public_key(live_backend, tmp_path):
         session = app_login(live_backend)
         issued = code_for(live_backend, session)
         assert authenticate(lp, authCode=issued["code"], redirect_uri=issued["redirect_uri"]).ok
-        assert authenticate(lp, jwt=jwt_for(live_backend, session)).ok
-        exchanges = requests.get(f"{lp.url}/api/exchanges", timeout=TIMEOUT).json()["exchanges"]
-        assert exchanges[-1]["http"][0]["form"]["client_secret"] == "***"
+        assert authenticate(lp, authCode=jwt_for(live_backend, session)).ok
+        assert exchanges(lp)[-1]["http"][0]["form"]["client_secret"] == "***"
 
 
 def test_pkce_code_flow(live_backend, tmp_path):
@@ -152,7 +172,7 @@ def test_pkce_code_flow(live_backend, tmp_path):
         session = app_login(live_backend)
         issued = code_for(live_backend, session, code_challenge=challenge, code_challenge_method="S256")
         missing = authenticate(lp, authCode=issued["code"], redirect_uri=issued["redirect_uri"])
-        assert missing.status_code == 401
+        assert refusal(missing, 401)["check"] == "pkce"
         ok = authenticate(
             lp, authCode=issued["code"], redirect_uri=issued["redirect_uri"], code_verifier=verifier
         )
@@ -179,14 +199,11 @@ def test_implicit_flow_with_jwe(tmp_path: Path, enc: str):
         session = app_login(backend)
         token = jwt_for(backend, session)
         assert token.count(".") == 4  # a compact JWE
-        response = authenticate(lp, jwt=token)
-        assert response.status_code == 200, response.text
-        assert response.json()["sub"] == customer_id(backend, session)
+        response = authenticate(lp, authCode=token)
+        assert authenticated_sub(response) == customer_id(backend, session)
         # A plain signed JWT is refused when the account expects JWE.
-        plain = requests.post(
-            f"{lp.url}/api/account/{ACCOUNT}/authenticate", timeout=TIMEOUT, json={"jwt": "e30.e30.c2ln"}
-        ).json()
-        assert plain["code"] == "1004"
+        plain = authenticate(lp, authCode="eyJhbGciOiJSUzI1NiJ9.e30.c2ln")  # {"alg": "RS256"}.{}.sig
+        assert refusal(plain, 401)["internalErrorCode"] == "1004"
 
 
 def test_endpoints_given_by_hand_skip_discovery(live_backend, tmp_path):
@@ -207,7 +224,7 @@ def test_endpoints_given_by_hand_skip_discovery(live_backend, tmp_path):
     ) as lp:
         issued = code_for(live_backend, app_login(live_backend))
         assert authenticate(lp, authCode=issued["code"], redirect_uri=issued["redirect_uri"]).ok
-        checks = requests.get(f"{lp.url}/api/exchanges", timeout=TIMEOUT).json()["exchanges"][0]["checks"]
+        checks = exchanges(lp)[0]["checks"]
         assert [c["id"] for c in checks if c["status"] == "pass"][-1] == "userinfo"
         assert "discovery" not in {c["id"] for c in checks}
         config = requests.get(f"{lp.url}/api/config", timeout=TIMEOUT).json()

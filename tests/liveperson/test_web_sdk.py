@@ -1,34 +1,38 @@
 """The Web SDK side of the stand-in: the tag and the pop-out window are served where a brand page
-and LivePerson's redirect expect them, and, in a real Chromium when one is installed, the tag gives
-a brand page the lpTag surface of the contract."""
+and LivePerson's redirect expect them, and, in a real Chromium, the tag gives a brand page the
+lpTag surface of the contract and LivePerson's consumer API behind it (the stand-in itself, in
+this process, against a small fake brand)."""
 
 from __future__ import annotations
 
+import json
 import re
-import shutil
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Blueprint, Flask, jsonify, request
+from flask import Flask
 from flask.testing import FlaskClient
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from shared.liveperson import create_app, web_sdk
 from shared.liveperson.settings import StandInSettings
 from shared.validation.authenticate import Settings as ValidationSettings
+from tests.checker import broken_brand
+from tests.liveperson.test_standin_options import brand_code
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, RECORD_CLOSE_CODES, WAIT_MS, say, thread
 
 STATIC = Path(web_sdk.__file__).parent / "static"
 
 
 @pytest.fixture(scope="module")
-def client() -> FlaskClient:
-    settings = StandInSettings(validation=ValidationSettings(issuer="http://127.0.0.1:9/brand"))
+def client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    settings = StandInSettings(validation=ValidationSettings(issuer="http://127.0.0.1:9/brand"),
+                               instance_folder=tmp_path_factory.mktemp("web_sdk"))
     return create_app(settings).test_client()
 
 
@@ -47,9 +51,9 @@ def test_the_tag_is_served_at_the_real_tags_path_as_javascript(client):
     response = get(client, "/tag/tag.js?site=12345678")
     assert response.status_code == 200
     assert response.mimetype == "application/javascript"
-    # One script for the page: the shared PKCE helpers, then the tag.
+    # One script for the page: what the tag shares with the pop-out window, then the tag.
     assert response.get_data(as_text=True) == "\n".join(
-        (STATIC / name).read_text() for name in ("pkce.js", "lptag.js")
+        (STATIC / name).read_text() for name in ("pkce.js", "messaging.js", "chat-view.js", "lptag.js")
     )
 
 
@@ -89,10 +93,13 @@ def test_static_files_are_revalidated_rather_than_never_stored(client):
     assert response.headers["ETag"]
 
 
-def test_only_the_tags_two_endpoints_are_shared_with_other_origins(client):
+def test_only_what_the_tag_calls_is_shared_with_other_origins(client):
     hostile = {"Origin": "http://evil.example"}
     assert client.get("/api/config", headers=hostile).headers["Access-Control-Allow-Origin"] == "*"
-    for path in ("/api/exchanges", "/api/conversations", "/api/jwe-public-key", "/inspector"):
+    for path in ("signup", "authenticate"):
+        answer = client.post(f"/api/account/12345678/{path}", headers=hostile)
+        assert answer.headers["Access-Control-Allow-Origin"] == "*", path
+    for path in ("/api/exchanges", "/api/agent/conversations", "/api/jwe-public-key", "/inspector", "/agent"):
         assert "Access-Control-Allow-Origin" not in client.get(path, headers=hostile).headers, path
 
 
@@ -100,8 +107,9 @@ def test_the_popout_windows_script_and_style_are_served(client):
     page = get(client, "/le_unified_window/index.html").get_data(as_text=True)
     scripts = re.findall(r'<script src="([^"]+)"', page)
     style = re.search(r'<link rel="stylesheet" href="([^"]+)"', page)
-    assert len(scripts) == 2 and style, page
-    for src, name in zip(scripts, ("pkce.js", "window.js"), strict=True):  # helpers first
+    assert style, page
+    # The helpers first, in the tag's order, then the window's own script.
+    for src, name in zip(scripts, (*web_sdk.SHARED, "window.js"), strict=True):
         js = get(client, src)
         assert (js.status_code, js.mimetype) == (200, "text/javascript")
         assert js.get_data() == (STATIC / name).read_bytes()
@@ -121,22 +129,19 @@ def test_the_paths_the_tag_names_on_the_stand_in_are_served(client):
 
 # -- in a real browser ----------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-# The brand's page, as the web client will write it: lpTag set up the way the real snippet does
-# (site, section, identities, deferred event bindings) before the tag loads, then bindings in
-# both documented forms after it.
+# The brand's page, as a web client writes it: lpTag set up the way the real snippet does (site,
+# section, identities, deferred event bindings) before the tag loads, then bindings in both
+# documented forms after it. The authentication method hands over the codes the test issued.
 BRAND_PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Brand</title>
 <script>
   window.seen = {deferred: [], positional: [], object: [], asked: 0};
+  window.codes = CODES;
   window.lpTag = window.lpTag || {};
   lpTag.site = "12345678";
   lpTag.section = ["account"];
   lpTag.identities = lpTag.identities || [];
-  lpTag.identities.push(function (cb) { cb({iss: "https://brand.example", acr: "loa1", sub: "alice"}); });
+  lpTag.identities.push(function (cb) { cb({iss: "ISSUER", acr: "loa1", sub: "SUB"}); });
   lpTag.defer = function (fn) { (lpTag._defB = lpTag._defB || []).push(fn); };
   lpTag.events = {bind: function (app, ev, fn) {
     lpTag.defer(function () { lpTag.events.bind(app, ev, fn); }, 0);
@@ -144,7 +149,7 @@ BRAND_PAGE = """<!doctype html>
   lpTag.events.bind("lpUnifiedWindow", "state", function (d) { seen.deferred.push(d.state); });
   window.lpGetAuthenticationToken = function (callback) {
     seen.asked += 1;
-    callback({ssoKey: "code-" + seen.asked, redirect_uri: "https://liveperson.net"});
+    callback({ssoKey: codes.shift(), redirect_uri: "https://liveperson.net"});
   };
 </script>
 <script src="STAND_IN/tag/tag.js?site=12345678"></script>
@@ -156,41 +161,25 @@ BRAND_PAGE = """<!doctype html>
 </head><body><button data-testid="start-chat" onclick="lpTag.openChat()">Chat with us</button></body></html>
 """
 
+# A single-page app: the visitor starts anonymous (no identity, no method); logging in pushes the
+# identity, defines the method and calls lpTag.newPage, as LivePerson's step-up asks of web pages.
+SPA_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Brand SPA</title>
+<script>
+  window.lpTag = {site: "12345678", identities: []};
+  window.logIn = function (codes) {
+    lpTag.identities.push(function (cb) { cb({iss: "ISSUER", acr: "loa1", sub: "SUB"}); });
+    window.lpGetAuthenticationToken = function (callback) {
+      callback({ssoKey: codes.shift(), redirect_uri: "https://liveperson.net"});
+    };
+    lpTag.newPage(location.href);
+  };
+</script>
+<script src="STAND_IN/tag/tag.js?site=12345678"></script>
+</head><body><button data-testid="start-chat" onclick="lpTag.openChat()">Chat with us</button></body></html>
+"""
 
-def fake_api(bp: Blueprint, received: list[dict[str, Any]]) -> Flask:
-    """The tag's blueprint beside a stand-in for the lead's JSON API with the agreed shapes, so the
-    test needs no brand backend."""
-    app = Flask(__name__)
-    app.register_blueprint(bp)
-
-    @app.after_request
-    def cross_origin(response):
-        response.headers["Access-Control-Allow-Origin"] = request.headers.get("Origin", "*")
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
-        return response
-
-    @app.get("/api/config")
-    def config():
-        return jsonify(account="12345678", flow="code", pkce=False, js_method="lpGetAuthenticationToken",
-                       js_context=None, authorization_endpoint="http://127.0.0.1:9/authorize",
-                       client_id="liveperson-demo",
-                       window_url=request.host_url + "le_unified_window/index.html")
-
-    @app.route("/api/account/<account>/authenticate", methods=["POST", "OPTIONS"])
-    def authenticate(account):
-        if request.method == "OPTIONS":
-            return "", 204
-        received.append({"account": account, **request.get_json()})
-        return jsonify(conversation_id="conv-1", sub="alice", claims={}, sdes={}, flow="code",
-                       expires_at=int(time.time()) + 3600)
-
-    return app
-
-
-def brand_site(page: str) -> Flask:
-    app = Flask("brand")
-    app.add_url_rule("/", "page", lambda: page)
-    return app
+GUEST_LIFETIME = 2  # seconds: a guest's token expires (4407) and is extended while the test runs
 
 
 class Serving:
@@ -210,24 +199,63 @@ class Serving:
         self.thread.join()
 
 
+class Running:
+    """The fake brand and a stand-in configured for it; `page(html)` serves a brand page."""
+
+    def __init__(self, brand: broken_brand.RunningBrand, standin: Serving, app: Flask) -> None:
+        self.brand, self.standin, self.app = brand, standin, app
+        self.pages: dict[str, str] = {}
+
+    def codes(self, count: int) -> str:
+        """Codes the brand issued to its logged-in customer, as a JavaScript array."""
+        return json.dumps([brand_code(self.brand) for _ in range(count)])
+
+    def conversations(self) -> list[dict[str, Any]]:
+        return self.app.test_client().get("/api/agent/conversations").get_json()["conversations"]
+
+    def fill(self, html: str, codes: str = "[]") -> str:
+        return (html.replace("STAND_IN", self.standin.url).replace("ISSUER", self.brand.issuer)
+                .replace("SUB", broken_brand.SUB).replace("CODES", codes))
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    with broken_brand.serve() as brand:
+        validation = ValidationSettings(issuer=brand.issuer, client_id=broken_brand.CLIENT_ID,
+                                        client_secret=broken_brand.CLIENT_SECRET)
+        settings = StandInSettings(validation=validation, unauthenticated_lifetime=GUEST_LIFETIME,
+                                   instance_folder=tmp_path_factory.mktemp("web_sdk_browser"))
+        app = create_app(settings)
+        with Serving(app) as standin:
+            yield Running(brand, standin, app)
+
+
 @pytest.fixture
-def chromium_page() -> Iterator[Any]:
+def chromium_page() -> Iterator[Page]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            yield browser.new_page()
+            page = browser.new_page()
+            page.set_default_timeout(WAIT_MS)
+            expect.set_options(timeout=WAIT_MS)
+            yield page
         finally:
             browser.close()
 
 
-def test_a_brand_page_binds_events_and_sees_the_embedded_window_authenticate(chromium_page):
-    from playwright.sync_api import expect
+def brand_site(html: str) -> Flask:
+    app = Flask("brand")
+    app.add_url_rule("/", "page", lambda: html)
+    return app
 
+
+def test_a_brand_page_binds_events_and_sees_the_embedded_window_authenticate(chromium_page, running):
     page = chromium_page
-    received: list[dict[str, Any]] = []
+    posted: list[dict[str, Any]] = []
+    page.on("request", lambda r: posted.append(json.loads(r.post_data or "{}"))
+            if r.url.endswith("/authenticate") and r.method == "POST" else None)
     # Two ports, two origins: the tag runs on the brand's page and calls the stand-in across origins.
-    with Serving(fake_api(web_sdk.bp, received)) as standin, \
-            Serving(brand_site(BRAND_PAGE.replace("STAND_IN", standin.url))) as brand:
+    with Serving(brand_site(running.fill(BRAND_PAGE, running.codes(1)))) as brand:
         page.goto(brand.url + "/")
         assert page.evaluate("[lpTag.site, lpTag.section, lpTag.identities.length]") == [
             "12345678", ["account"], 1]
@@ -235,13 +263,61 @@ def test_a_brand_page_binds_events_and_sees_the_embedded_window_authenticate(chr
         page.get_by_test_id("start-chat").click()
         status = page.get_by_test_id("chat-status")
         expect(status).to_have_attribute("data-state", "authenticated")
-        expect(status).to_have_text("Authenticated as alice")
-        expect(page.get_by_test_id("chat-identity")).to_contain_text("alice")
-        assert received == [{"account": "12345678", "authCode": "code-1",
-                             "redirect_uri": "https://liveperson.net", "channel": "web"}]
+        expect(status).to_have_text(f"Authenticated as {broken_brand.SUB}")
+        expect(page.get_by_test_id("chat-identity")).to_contain_text(broken_brand.SUB)
+        say(page, "Hello from the brand page.")
+        conversation = page.locator(".lpsi-window").get_attribute("data-conversation-id")
+        listed = {c["conversationId"]: c for c in running.conversations()}
+        assert listed[conversation]["consumer"]["customerId"] == broken_brand.SUB
+        assert posted == [{"authCode": posted[0]["authCode"], "redirect_uri": "https://liveperson.net",
+                           "channel": "web"}]
 
         page.get_by_test_id("chat-close").click()
         seen = page.evaluate("seen")
         progression = ["initialised", "waiting", "interactive", "ended"]
         assert seen["deferred"] == seen["positional"] == seen["object"] == progression
         assert seen["asked"] == 1
+
+
+def test_a_single_page_app_guest_keeps_the_conversation_when_logging_in(chromium_page, running):
+    """Unauthenticated messaging, the guest's token extended at its expiry (4407), then step-up
+    on lpTag.newPage: the same conversation, now the customer's, with its history."""
+    page = chromium_page
+    page.add_init_script(RECORD_CLOSE_CODES)
+    with Serving(brand_site(running.fill(SPA_PAGE))) as brand:
+        page.goto(brand.url + "/")
+        page.get_by_test_id("start-chat").click()
+        status = page.get_by_test_id("chat-status")
+        expect(status).to_have_attribute("data-state", "unauthenticated")
+        expect(page.get_by_test_id("chat-note")).to_contain_text("has no lpGetAuthenticationToken")
+        say(page, "A question before I log in.")
+        conversation = page.locator(".lpsi-window").get_attribute("data-conversation-id")
+
+        # The guest's token expires: the socket closes with 4407, the identity is extended, the
+        # thread goes on.
+        page.wait_for_function("closeCodes.length > 0")
+        assert set(page.evaluate("closeCodes")) == {4407}
+        say(page, "Still here.")
+
+        page.evaluate(f"logIn({running.codes(2)})")
+        expect(status).to_have_attribute("data-state", "authenticated")
+        expect(status).to_have_text(f"Authenticated as {broken_brand.SUB}")
+        expect(page.locator(".lpsi-window")).to_have_attribute("data-conversation-id", conversation)
+        expect(thread(page)).to_have_count(2)
+        say(page, "Logged in.")
+        stepped = {c["conversationId"]: c for c in running.conversations()}[conversation]
+        assert stepped["authenticated"] and stepped["steppedUp"]
+        assert stepped["consumer"]["customerId"] == broken_brand.SUB
+
+
+def test_a_refused_code_shows_livepersons_number_name_and_reason(chromium_page, running):
+    page = chromium_page
+    unknown = json.dumps(["a-code-the-brand-never-issued"])
+    with Serving(brand_site(running.fill(BRAND_PAGE, unknown))) as brand:
+        page.goto(brand.url + "/")
+        page.get_by_test_id("start-chat").click()
+        status = page.get_by_test_id("chat-status")
+        expect(status).to_have_attribute("data-state", "failed")
+        expect(status).to_contain_text("Authentication failed: 9011 Customer authentication failed: ")
+        expect(status).to_contain_text("invalid_grant")
+        expect(page.get_by_test_id("chat-composer")).to_be_hidden()

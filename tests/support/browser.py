@@ -1,6 +1,7 @@
 """The brand's website in a real browser: headless Chromium driven by Playwright, the processes a
-page talks to (backend, LivePerson stand-ins, web clients) started on loopback, and the steps
-a customer takes (log in, open the chat), with numbered screenshots of each."""
+page talks to (backend, LivePerson stand-ins, web clients) started on loopback, the steps a
+customer takes (log in, open the chat, write), what LivePerson recorded and its agent's side,
+with numbered screenshots of each."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.support import servers
+from tests.support import consumer, servers
 from tests.support.servers import LiveServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,10 +45,30 @@ class Brand:
         answer.raise_for_status()
         return answer.json()["authorization_endpoint"]
 
-    def conversations(self) -> list[dict[str, Any]]:
-        answer = requests.get(self.standin.url + "/api/conversations", timeout=10)
+    def conversation(self, conversation_id: str) -> dict[str, Any]:
+        """The conversation as LivePerson's agent sees it, its messages listed."""
+        return consumer.agent_get(self.standin, f"/{conversation_id}")
+
+    def exchanges(self) -> list[dict[str, Any]]:
+        """The IdP's exchanges with the brand, newest first (the inspector's records)."""
+        answer = requests.get(self.standin.url + "/api/exchanges", timeout=10)
         answer.raise_for_status()
-        return answer.json()["conversations"]
+        return answer.json()["exchanges"]
+
+    def agent_says(self, conversation_id: str, text: str) -> None:
+        answer = consumer.agent_post(self.standin, f"/{conversation_id}/messages", {"text": text})
+        assert answer.status_code == 201, answer.text
+
+    def agent_closes(self, conversation_id: str) -> None:
+        answer = consumer.agent_post(self.standin, f"/{conversation_id}/close")
+        assert answer.status_code == 200, answer.text
+
+    def close_open_conversations(self) -> None:
+        """The agent closes every open conversation. The tests of a site share its demo customer,
+        whose chat goes on in their open conversation: a test that counts messages starts anew."""
+        for conversation in consumer.agent_get(self.standin)["conversations"]:
+            if conversation["state"] == "OPEN":
+                self.agent_closes(conversation["conversationId"])
 
 
 @dataclass(frozen=True)
@@ -57,6 +78,7 @@ class Site:
     pkce: Brand
     implicit: Brand
     custom: Brand  # the method under another name and context, configured on both sides
+    members_only: Brand  # an account that refuses guests (no unauthenticated messaging)
 
 
 @contextmanager
@@ -120,8 +142,46 @@ def log_in(page: Page, web: LiveServer, shots: Shots | None = None, readme: str 
 
 
 def open_chat(page: Page) -> Any:
-    """Clicks "Chat with us" and waits until the chat window is done authenticating (either way)."""
+    """Clicks "Chat with us" once the tag is loaded, and waits until the chat window is done
+    authenticating (either way)."""
+    page.wait_for_function("window.lpTag && typeof lpTag.openChat === 'function'")
     page.get_by_test_id("start-chat").click()
     status = page.get_by_test_id("chat-status")
     expect(status).not_to_have_attribute("data-state", "pending")
     return status
+
+
+def conversation_id(window: Page) -> str:
+    """The conversation the chat window (embedded or popped out) shows, once it shows one."""
+    chat = window.locator(".lpsi-window")
+    expect(chat).to_have_attribute("data-conversation-id", re.compile(r".+"))
+    return chat.get_attribute("data-conversation-id") or ""
+
+
+def say(window: Page, text: str) -> None:
+    """Types a message and sends it; returns once it is in the thread, as LivePerson numbered it."""
+    expect(window.get_by_test_id("chat-connection")).to_have_attribute("data-state", "live")
+    window.get_by_test_id("chat-input").fill(text)
+    window.get_by_test_id("chat-send").click()
+    expect(window.get_by_test_id("chat-input")).to_have_value("")
+    expect(thread(window).filter(has_text=text)).to_have_attribute("data-from", "consumer")
+
+
+def thread(window: Page) -> Any:
+    """The messages the chat window shows, in order."""
+    return window.get_by_test_id("chat-thread").locator("li")
+
+
+# Records the close code of every WebSocket the page opens (Playwright reports closes without it).
+RECORD_CLOSE_CODES = """
+(() => {
+  window.closeCodes = [];
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("close", (event) => window.closeCodes.push(event.code));
+    }
+  };
+})();
+"""

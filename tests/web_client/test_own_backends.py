@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -11,10 +12,24 @@ from playwright.sync_api import BrowserContext, Page, Response, expect
 
 from shared.validation.jwe import EncryptionKeyPair
 from tests.support import servers
-from tests.support.browser import Brand, Shots, Site, brand_stack, log_in, open_chat
+from tests.support.browser import (
+    RECORD_CLOSE_CODES,
+    WAIT_MS,
+    Brand,
+    Shots,
+    Site,
+    brand_stack,
+    conversation_id,
+    log_in,
+    open_chat,
+    say,
+    thread,
+)
 from tests.web_client.test_popout import pop_out
 
-TOKEN_LIFETIME = 3  # seconds: the stand-in (with --skew 0) asks the page again this often
+# Seconds an id_token, hence the consumer token, is valid: the stand-in (with --skew 0) closes the
+# socket with 4401 this often, and the window asks the brand again.
+TOKEN_LIFETIME = 3
 
 
 @pytest.fixture(scope="module")
@@ -74,24 +89,62 @@ def test_implicit_popout_gets_the_token_in_the_fragment(
     shots.take(window, "popout-authenticated")
     # The token came back after the #, which never reaches a server, not in the query.
     assert all("id_token" not in url for url in windows)
-    assert any(c["channel"] == "popout" and c["flow"] == "implicit" for c in implicit.conversations())
+    exchange = implicit.exchanges()[0]
+    assert (exchange["channel"], exchange["flow"], exchange["result"]["sub"]) == ("popout", "implicit", sub)
+    say(window, "Signed in by an id_token in the fragment.")
 
 
-def test_expired_token_is_asked_again_and_stays_authenticated(
+def test_an_expired_token_is_renewed_and_the_conversation_goes_on(
         page: Page, expiring: Brand, shots: Shots) -> None:
+    page.add_init_script(RECORD_CLOSE_CODES)
     asked: list[int] = []
     page.on("response", lambda r: asked.append(r.status) if r.url.endswith("/api/liveperson/code") else None)
     sub = log_in(page, expiring.web)
     status = open_chat(page)
     expect(status).to_have_attribute("data-state", "authenticated")
+    conversation = conversation_id(page)
+    say(page, "Before the token expires.")
     shots.take(page, "first-authentication")
-    # At the token's exp the stand-in calls the page's method again; it answers with a fresh code.
+    # At the token's exp LivePerson closes the socket with 4401; the tag calls the page's method
+    # again, which answers with a fresh code, and reconnects to the same conversation.
     expect(status).to_have_attribute("data-authentications", "2")
     expect(status).to_have_attribute("data-state", "authenticated")
     expect(status).to_contain_text(sub)
-    shots.take(page, "asked-again-still-authenticated")
+    closes = page.evaluate("closeCodes")
+    assert closes and set(closes) == {4401}, closes
     assert asked[:2] == [200, 200]
-    assert len([c for c in expiring.conversations() if c["sub"] == sub]) >= 2
+    say(page, "After a fresh token.")
+    expect(page.locator(".lpsi-window")).to_have_attribute("data-conversation-id", conversation)
+    expect(thread(page)).to_have_count(2)
+    shots.take(page, "renewed-same-conversation")
+    recorded = expiring.conversation(conversation)
+    assert recorded["state"] == "OPEN" and recorded["consumer"]["customerId"] == sub
+    assert [m["text"] for m in recorded["messages"]] == ["Before the token expires.", "After a fresh token."]
+
+
+def test_the_popout_signs_in_again_when_its_token_expires(
+        context: BrowserContext, page: Page, expiring: Brand, shots: Shots) -> None:
+    """A pop-out cannot call the page: at 4401 it goes through the brand's authorization endpoint
+    again (the customer is still logged in there, so straight back), keeping what was typed."""
+    authorizations: list[str] = []
+    context.on("request", lambda r: authorizations.append(r.url)
+               if r.url.startswith(expiring.authorization_endpoint() + "?") else None)
+    sub = log_in(page, expiring.web)
+    open_chat(page)
+    window = pop_out(page)
+    status = window.get_by_test_id("chat-status")
+    expect(status).to_have_attribute("data-state", "authenticated")
+    conversation = conversation_id(window)
+    window.get_by_test_id("chat-input").fill("Half-typed when the token expired")
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while len(authorizations) < 2:  # the first sign-in, then the one the expiry caused
+        assert time.monotonic() < deadline, "the window did not sign in again"
+        window.wait_for_timeout(100)
+    expect(status).to_have_attribute("data-state", "authenticated")
+    expect(status).to_have_text(f"Authenticated as {sub}")
+    assert conversation_id(window) == conversation
+    expect(window.get_by_test_id("chat-input")).to_have_value("Half-typed when the token expired")
+    shots.take(window, "popout-signed-in-again")
 
 
 def test_backend_down_calls_back_with_a_reason(
@@ -105,9 +158,9 @@ def test_backend_down_calls_back_with_a_reason(
             backend_running.close()  # the brand's auth server stops while the customer is on the page
 
             status = open_chat(page)
-            expect(status).to_have_attribute("data-state", "failed")
-            # The page's reason, not the stand-in's "did not call back" timeout.
-            expect(status).to_contain_text("unreachable")
+            # A guest, told the page's reason, not the stand-in's "did not call back" timeout.
+            expect(status).to_have_attribute("data-state", "unauthenticated")
+            expect(page.get_by_test_id("chat-note")).to_contain_text("unreachable")
             message = page.get_by_test_id("auth-message")
             expect(message).to_be_visible()
             expect(message).to_contain_text("unreachable")

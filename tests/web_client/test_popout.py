@@ -1,6 +1,7 @@
 """The popped-out window: no JavaScript callback, so it signs in by redirects through the brand's
 authorization endpoint, with LivePerson's request shape (a several-KB JSON `state`,
-parentWindowOrigin), and only ever accepts the state it sent."""
+parentWindowOrigin), only ever accepts the state it sent, and then holds the customer's
+conversation with LivePerson's agent."""
 
 from __future__ import annotations
 
@@ -10,7 +11,18 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 from playwright.sync_api import BrowserContext, Page, Request, Route, expect
 
 from tests.support import servers
-from tests.support.browser import EMAIL, PASSWORD, Brand, Shots, Site, log_in, open_chat
+from tests.support.browser import (
+    EMAIL,
+    PASSWORD,
+    Brand,
+    Shots,
+    Site,
+    conversation_id,
+    log_in,
+    open_chat,
+    say,
+    thread,
+)
 
 
 def record(context: BrowserContext) -> list[Request]:
@@ -38,27 +50,46 @@ def check_authorization_request(seen: list[Request], brand: Brand) -> None:
     assert "lpUnifiedWindowConfig" in json.loads(query["state"][0])
 
 
+def check_popout_authenticated(brand: Brand, sub: str, flow: str = "code") -> None:
+    """LivePerson's IdP authenticated `sub` for the pop-out window, the last time it was asked."""
+    exchange = next(e for e in brand.exchanges() if e["channel"] == "popout")
+    assert (exchange["flow"], exchange["result"]["sub"]) == (flow, sub)
+
+
 def test_popout_when_logged_in(context: BrowserContext, page: Page, site: Site, shots: Shots) -> None:
+    site.code.close_open_conversations()
     seen = record(context)
     sub = log_in(page, site.code.web)
     expect(open_chat(page)).to_have_attribute("data-state", "authenticated")
+    embedded = conversation_id(page)
     window = pop_out(page)
     status = window.get_by_test_id("chat-status")
     # Logged in at the brand already: the authorization endpoint redirects straight back.
     expect(status).to_have_attribute("data-state", "authenticated")
-    expect(status).to_contain_text(sub)
-    shots.take(window, "popout-authenticated", readme="popout-authenticated")
+    expect(status).to_have_text(f"Authenticated as {sub}")
     check_authorization_request(seen, site.code)
-    popout = [c for c in site.code.conversations() if c["channel"] == "popout" and c["sub"] == sub]
-    assert popout
+    check_popout_authenticated(site.code, sub)
+    # The same customer, so the same conversation, in both windows.
+    assert conversation_id(window) == embedded
+    expect(window.get_by_test_id("chat-detail")).to_have_text(f"Conversation {embedded}.")
+    shots.take(window, "popout-authenticated", readme="popout-authenticated")
+
+    say(window, "Writing from the pop-out.")
+    site.code.agent_says(embedded, "Got it, thanks.")
+    expect(thread(window).filter(has_text="Got it, thanks.")).to_have_attribute("data-from", "agent")
+    expect(thread(page)).to_have_count(2)  # the embedded window follows the same conversation
+    shots.take(window, "popout-conversation")
+    conversation = site.code.conversation(embedded)
+    assert conversation["authenticated"] and conversation["consumer"]["customerId"] == sub
+    assert [m["text"] for m in conversation["messages"]] == ["Writing from the pop-out.", "Got it, thanks."]
 
 
 def test_popout_logs_in_inside_the_window(
         context: BrowserContext, page: Page, site: Site, shots: Shots) -> None:
     seen = record(context)
     page.goto(site.code.web.url + "/account")
-    expect(open_chat(page)).to_have_attribute("data-state", "failed")
-    shots.take(page, "embedded-refused-logged-out")
+    expect(open_chat(page)).to_have_attribute("data-state", "unauthenticated")
+    shots.take(page, "embedded-as-a-guest")
     window = pop_out(page)
     # The backend's own login page, inside the popped-out window.
     window.get_by_test_id("login-email").fill(EMAIL)
@@ -67,6 +98,7 @@ def test_popout_logs_in_inside_the_window(
     window.get_by_test_id("login-submit").click()
     status = window.get_by_test_id("chat-status")
     expect(status).to_have_attribute("data-state", "authenticated")
+    say(window, "Logged in inside the window.")
     shots.take(window, "popout-authenticated")
     check_authorization_request(seen, site.code)
     # The customer the window names is the one the brand knows for this login.
@@ -74,6 +106,7 @@ def test_popout_logs_in_inside_the_window(
     sub = page.get_by_test_id("account-sub")
     expect(sub).not_to_be_empty()
     expect(status).to_contain_text(sub.text_content() or "?")
+    check_popout_authenticated(site.code, sub.text_content() or "?")
 
 
 def test_a_tampered_state_is_refused_and_sent_nowhere(

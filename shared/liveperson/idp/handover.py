@@ -2,8 +2,7 @@
 as LivePerson's "Tutorials — Authentication" page shows it, holding the brand's code or its JWT.
 A code comes with the `redirect_uri` it was issued for and, with PKCE, the `code_verifier`
 (LivePerson documents neither field's name; these are the stand-in's), and the `channel` the
-SDK runs in. A JWT is told from a code by its form: a compact JWS or JWE whose first part is a
-JOSE header.
+SDK runs in. A JWT is told from a code by its form: a compact JWS or JWE (`_is_jwt`).
 
 Any web page can post it, so it is read defensively: bounded JSON without the inputs that crash
 Python's parser (see shared.validation.safe_json), and text fields of printable ASCII only. A
@@ -15,7 +14,6 @@ anything is sent to the brand.
 from __future__ import annotations
 
 import base64
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -65,15 +63,17 @@ def read(body: bytes) -> Handover:
 
 
 def _is_jwt(value: str) -> bool:
-    """A compact JWS (3 parts) or JWE (5) whose first part decodes to a JSON object with `alg`."""
+    """A compact JWS (3 parts) or JWE (5) whose first part is base64url of what opens a JSON
+    object naming `alg`: a JOSE header. Only the form is looked at, nothing is parsed: whether
+    the token can be read is the validation's to say, with LivePerson's error for it."""
     parts = value.split(".")
     if len(parts) not in (3, 5):
         return False
     try:
-        header = json.loads(base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)))
-    except ValueError:  # binascii.Error, UnicodeDecodeError and JSONDecodeError are ValueErrors
+        header = base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4))
+    except ValueError:  # binascii.Error: not base64url
         return False
-    return isinstance(header, dict) and "alg" in header
+    return header.lstrip().startswith(b"{") and b'"alg"' in header
 
 
 def _text(document: dict[str, Any], name: str) -> str | None:

@@ -16,15 +16,28 @@
  *   lpTag.standIn                options a page may set before loading the tag:
  *                                {callbackTimeoutSeconds: 15}.
  *
- * When the window opens, the tag reads the account's settings from the stand-in (/api/config), calls
- * the page's authentication method (default `lpGetAuthenticationToken`) with a callback, posts the
- * code or JWT it gets to the stand-in, and shows who was authenticated, or why not. When the token
- * expires it asks the page again. Plain JavaScript, no build step, no libraries: it is meant to be read.
+ * When the window opens, the tag reads the account's settings from the stand-in (/api/config) and
+ * calls the page's authentication method (default `lpGetAuthenticationToken`) with a callback. A code
+ * or JWT goes to LivePerson's IdP (authenticate) for the customer's consumer token; a page that
+ * cannot authenticate the visitor leaves them a guest (signup), if the account allows guests. Then
+ * the conversation runs over LivePerson's WebSocket (messaging.js, shown by chat-view.js). When the
+ * token expires the socket closes with 4401 and the tag asks the page again; the conversation goes on.
+ *
+ * The visitor changes (lpTag.newPage after a login or logout without a page load; or a page load,
+ * since an open window comes back on the next page of the tab): when the identity function names
+ * someone other than before, the tag authenticates again. A guest who logs in steps
+ * up, so their conversation goes on as the customer's; a customer who logs out becomes a guest, in
+ * a conversation of their own. The guest's token is kept for the tab (sessionStorage), so a guest
+ * keeps their conversation from page to page, up to the login.
+ *
+ * Plain JavaScript, no build step, no libraries: it is meant to be read.
  */
 (function () {
   "use strict";
 
   const { randomUrlSafe, s256 } = lpStandInCrypto; // static/pkce.js
+  const messaging = lpStandInMessaging; // static/messaging.js
+  const { element } = lpStandInChatView; // static/chat-view.js
 
   // The tag runs on the brand's page but talks to the origin it was loaded from.
   const script = document.currentScript || document.querySelector('script[src*="/tag/tag.js"]');
@@ -33,8 +46,6 @@
   const CSS_URL = STAND_IN + "/web-sdk/chat.css";
 
   const IDENTITY_TIMEOUT_MS = 5000; // an identity function that never answers means: anonymous
-  const MIN_REFRESH_MS = 2000; // an already-expired token must not make the tag ask in a tight loop
-  const MAX_TIMER_MS = 2147483647; // setTimeout fires at once beyond this
 
   // Keep whatever the page set before the tag loaded: the real snippet sets lpTag.site and
   // lpTag.section, and pages push identities, SDEs and event bindings before the tag arrives.
@@ -51,6 +62,10 @@
   lpTag.events = events;
 
   let chat = null; // the open embedded window, or null
+  let windowState = null; // the last lpUnifiedWindow state fired
+
+  // What the tab remembers across the brand's pages: whether the window is open, and a guest's token.
+  const STORAGE_KEY = `lpsi.${lpTag.site}.chat`;
 
   lpTag.openChat = openChat;
   lpTag.taglets = lpTag.taglets || {};
@@ -58,6 +73,7 @@
   lpTag.newPage = newPage;
 
   replayQueued(queuedEvents);
+  reopenOnThisPage();
 
   // ---------------------------------------------------------------------------------------
   // Events
@@ -147,7 +163,35 @@
 
   function fireState(state) {
     // Only the embedded window reports its state; the popped-out window has no lpTag at all.
+    if (state === windowState) return; // reconnecting or renewing a token is no new state
+    windowState = state;
     events.trigger("lpUnifiedWindow", "state", { state });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // What the tab remembers (the brand page's sessionStorage, which the page could read anyway)
+
+  function remembered() {
+    try {
+      return JSON.parse(sessionStorage.getItem(STORAGE_KEY)) || {};
+    } catch {
+      return {}; // storage disabled or unreadable: nothing carries over to the next page
+    }
+  }
+
+  function remember(changes) {
+    try {
+      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(Object.assign(remembered(), changes)));
+    } catch {
+      // storage disabled: the window works on this page all the same
+    }
+  }
+
+  // A window left open on the previous page of the tab comes back, as LivePerson's does.
+  function reopenOnThisPage() {
+    if (!remembered().open) return;
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => openChat());
+    else openChat();
   }
 
   // ---------------------------------------------------------------------------------------
@@ -160,12 +204,13 @@
     if (Array.isArray(sdes)) lpTag.sdes.push(...sdes);
     else if (sdes) lpTag.sdes.push(sdes);
     // In a single-page app a login or logout happens without a page load: ask who the visitor is.
-    if (chat) showIdentity(chat);
+    if (chat) visitorMayHaveChanged(chat);
   }
 
   function openChat() {
     if (chat) return chat.started; // one window at a time, as with the real engagement
     chat = buildWindow();
+    remember({ open: true });
     fireState("initialised");
     chat.started = startConversation(chat);
     return chat.started;
@@ -173,9 +218,10 @@
 
   function closeChat(win) {
     win.closed = true;
-    clearTimeout(win.refreshTimer);
+    if (win.session) win.session.disconnect();
     win.root.remove();
     if (chat === win) chat = null;
+    remember({ open: false }); // a guest's token stays: "Chat with us" again goes on with the conversation
     fireState("ended");
   }
 
@@ -216,7 +262,10 @@
 
     const win = {
       root, status, identity, note,
-      config: null, closed: false, interactive: false, authentications: 0, refreshTimer: null,
+      config: null, session: null, closed: false, authentications: 0,
+      customerId: null, // the brand's customer the consumer token names; null for a guest
+      identified: null, // whom the identity function named, to tell when that changes
+      signingIn: null, // the sign-in under way, if any
     };
     popout.addEventListener("click", () => popOut(win));
     close.addEventListener("click", () => closeChat(win));
@@ -224,13 +273,13 @@
   }
 
   function setStatus(win, state, text) {
-    win.status.dataset.state = state; // pending | authenticated | failed: what tests wait on
+    win.status.dataset.state = state; // pending | authenticated | unauthenticated | failed: what tests wait on
     win.status.textContent = text;
   }
 
   function showNote(win, text) {
-    win.note.hidden = false;
-    win.note.textContent = text;
+    win.note.hidden = !text;
+    win.note.textContent = text || "";
   }
 
   function popOut(win) {
@@ -247,25 +296,26 @@
   // ---------------------------------------------------------------------------------------
   // Identity (targeting only: it identifies the visitor, it does not authenticate them)
 
+  // Shows who the page identifies; resolves with their sub, or null.
   async function showIdentity(win) {
     const answers = await Promise.all(lpTag.identities.map(askIdentity));
-    if (win.closed) return;
+    if (win.closed) return null;
     const given = answers.find((a) => a && typeof a === "object");
+    delete win.identity.dataset.sub;
     if (!given) {
       win.identity.textContent = "Visitor not identified (no identity function answered with a visitor).";
-      delete win.identity.dataset.sub;
-      return;
+      return null;
     }
     const missing = ["iss", "acr", "sub"].filter((k) => !given[k]);
     if (missing.length || given.acr !== "loa1") {
       win.identity.textContent = missing.length
         ? `Identity ignored: it lacks ${missing.join(", ")} (iss, acr and sub are all required).`
         : `Identity ignored: acr is ${JSON.stringify(given.acr)}, LivePerson accepts only "loa1".`;
-      delete win.identity.dataset.sub;
-      return;
+      return null;
     }
     win.identity.textContent = `Identified visitor: ${given.sub} (issuer ${given.iss})`;
     win.identity.dataset.sub = String(given.sub);
+    return String(given.sub);
   }
 
   function askIdentity(fn) {
@@ -286,10 +336,11 @@
   }
 
   // ---------------------------------------------------------------------------------------
-  // Authentication
+  // The conversation
 
   async function startConversation(win) {
-    showIdentity(win);
+    // Who the page identifies, to tell when that changes; asked beside the rest, as it may be slow.
+    const identified = showIdentity(win).then((sub) => (win.identified = sub));
     fireState("waiting"); // the visitor waits while LivePerson authenticates them
     try {
       const response = await fetch(STAND_IN + "/api/config", { mode: "cors" });
@@ -299,11 +350,52 @@
       if (!win.closed) setStatus(win, "failed", `The LivePerson stand-in is unreachable (${error.message}).`);
       return;
     }
-    await authenticate(win, "Asking the page to authenticate you…");
+    if (win.closed) return;
+    win.account = lpTag.site || win.config.account;
+    win.session = new messaging.Session({
+      standIn: STAND_IN,
+      account: win.account,
+      reauthenticate: () => {
+        // A guest asked to authenticate has a token the IdP will not renew (issued by another
+        // stand-in, or expired too long ago): a new guest then, rather than the same refusal again.
+        if (win.customerId === null) remember({ guestToken: null });
+        signInAgain(win, "Your sign-in expired: asking the page for a new one…");
+      },
+    });
+    win.session.on("token", (token) => win.customerId === null && remember({ guestToken: token }));
+    win.session.on("conversation", (id) => {
+      win.root.dataset.conversationId = id;
+      fireState("interactive"); // the conversation is open for messages
+    });
+    win.session.on("ended", () => fireState("ended"));
+    win.root.insertBefore(lpStandInChatView.create(win.session).root, win.root.lastElementChild);
+    await Promise.all([identified, signInAgain(win, "Asking the page to authenticate you…")]);
   }
 
-  async function authenticate(win, pendingText) {
-    if (win.closed) return;
+  // The page now identifies someone else (a login, a logout): authenticate again.
+  async function visitorMayHaveChanged(win) {
+    const identified = await showIdentity(win);
+    if (win.signingIn) await win.signingIn;
+    if (win.closed || !win.session) return;
+    if (identified === win.identified) return; // the same visitor: nothing to do
+    win.identified = identified;
+    await signInAgain(win, identified ? "You logged in: authenticating you…" : "You logged out…");
+  }
+
+  // Signs the visitor in (again) and connects as them. The socket is closed first: with a guest's
+  // token this is step-up, and the guest's socket must not see the conversation leave it.
+  function signInAgain(win, pendingText) {
+    win.session.disconnect();
+    win.signingIn = signIn(win, pendingText).then((token) => {
+      win.signingIn = null;
+      if (token && !win.closed) win.session.connect(token);
+    });
+    return win.signingIn;
+  }
+
+  // A consumer token: the customer's, from the code or JWT the page's method gives, or, when the page
+  // cannot authenticate the visitor, a guest's (if the account allows guests). Null on failure, shown.
+  async function signIn(win, pendingText) {
     setStatus(win, "pending", pendingText);
     let answer;
     try {
@@ -311,59 +403,42 @@
     } catch (error) {
       answer = { failure: `Could not ask the page for authentication: ${error.message}` };
     }
-    if (win.closed) return;
-    if (answer.failure) {
-      setStatus(win, "failed", answer.failure);
-      return;
+    if (win.closed) return null;
+    const guestToken = remembered().guestToken || null;
+
+    if (answer.body) {
+      let token;
+      try {
+        // With a guest's token, step-up: the guest's conversation goes on as the customer's.
+        token = await messaging.authenticate(STAND_IN, win.account,
+          Object.assign(answer.body, { channel: "web" }), guestToken);
+      } catch (error) {
+        if (!win.closed) setStatus(win, "failed", error.message);
+        return null;
+      }
+      remember({ guestToken: null }); // stepped up: that guest is gone
+      win.customerId = messaging.readToken(token).customerId;
+      win.authentications += 1;
+      win.status.dataset.authentications = String(win.authentications);
+      setStatus(win, "authenticated", `Authenticated as ${win.customerId}`);
+      showNote(win, null);
+      return token;
     }
 
-    const account = lpTag.site || win.config.account;
-    let response;
-    let result;
+    let token;
     try {
-      response = await fetch(`${STAND_IN}/api/account/${encodeURIComponent(account)}/authenticate`, {
-        method: "POST",
-        mode: "cors",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(Object.assign(answer.body, { channel: "web" })),
-      });
-      result = await response.json().catch(() => null);
+      token = guestToken || await messaging.signup(STAND_IN, win.account);
     } catch (error) {
-      if (!win.closed) setStatus(win, "failed", `The LivePerson stand-in is unreachable (${error.message}).`);
-      return;
+      // No guests on this account: the page's reason is the one the visitor can act on.
+      const refused = error instanceof messaging.Refusal && error.status === 403;
+      if (!win.closed) setStatus(win, "failed", refused ? answer.failure : error.message);
+      return null;
     }
-    if (win.closed) return;
-    if (!response.ok) {
-      setStatus(win, "failed", describeRefusal(response.status, result));
-      return;
-    }
-
-    win.authentications += 1;
-    win.status.dataset.authentications = String(win.authentications);
-    win.root.dataset.conversationId = result.conversation_id || "";
-    setStatus(win, "authenticated", `Authenticated as ${result.sub}`);
-    if (!win.interactive) {
-      win.interactive = true;
-      fireState("interactive"); // authenticated: the conversation is open for messages
-    }
-    scheduleRefresh(win, result.expires_at);
-  }
-
-  function describeRefusal(httpStatus, body) {
-    if (!body || typeof body !== "object") return `Authentication failed: the stand-in answered HTTP ${httpStatus}.`;
-    const name = [body.code, body.error].filter(Boolean).join(" ");
-    return `Authentication failed: ${name || "HTTP " + httpStatus}: ${body.message || "no reason given"}`;
-  }
-
-  // "The customer side will be asked to provide a refreshed JWT": at expires_at, ask the page again.
-  function scheduleRefresh(win, expiresAt) {
-    clearTimeout(win.refreshTimer);
-    if (typeof expiresAt !== "number") return;
-    const delay = Math.min(Math.max(expiresAt * 1000 - Date.now(), MIN_REFRESH_MS), MAX_TIMER_MS);
-    win.refreshTimer = setTimeout(
-      () => authenticate(win, "The token expired: asking the page for a new one…"),
-      delay,
-    );
+    remember({ guestToken: token });
+    win.customerId = null;
+    setStatus(win, "unauthenticated", "You are chatting as a guest (not signed in).");
+    showNote(win, answer.failure);
+    return token;
   }
 
   // Calls the page's method and turns whatever it calls back with into the authenticate request's
@@ -451,23 +526,12 @@
           : `${label} called back without a code or token, and without a reason.`,
       };
     }
-    if (config.flow === "implicit") return { body: { jwt: key } };
-    const body = { authCode: key };
+    const body = { authCode: key }; // a JWT too: LivePerson tells them apart by their form
+    if (config.flow === "implicit") return { body };
     // Without a redirect_uri LivePerson uses the one configured for the account.
     if (redirectUri) body.redirect_uri = redirectUri;
     if (verifier) body.code_verifier = verifier;
     return { body };
   }
 
-  // ---------------------------------------------------------------------------------------
-  // Helpers
-
-  // Text only, never HTML: reasons and ids come from the page and the brand.
-  function element(tag, attributes, content) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
-    if (Array.isArray(content)) node.append(...content);
-    else if (content !== undefined) node.textContent = content;
-    return node;
-  }
 })();

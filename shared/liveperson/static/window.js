@@ -7,21 +7,27 @@
  *      (response_type, client_id, scope=openid, redirect_uri = this page, a several-KB JSON `state`,
  *      parentWindowOrigin, and with PKCE code_challenge + S256), remember it, and go there.
  *   2. Back with `code` or `id_token` (query or fragment) and `state`: clear the address bar, accept
- *      the response only if `state` is exactly the one sent, hand the code or token to the stand-in
- *      (channel "popout"), and show who was authenticated, or why not.
+ *      the response only if `state` is exactly the one sent, hand the code or token to LivePerson's
+ *      IdP (authenticate, channel "popout"), and show who was authenticated, or why not.
+ *   3. With the consumer token, the customer's conversation over LivePerson's WebSocket
+ *      (messaging.js, shown by chat-view.js). When the token expires (close code 4401) the window
+ *      goes through step 1 again, the unsent text kept; the conversation goes on after the redirect.
  * The window has no lpTag: it fires no lpUnifiedWindow events, as LivePerson's pop-out does not.
  */
 (function () {
   "use strict";
 
   const { randomUrlSafe, s256 } = lpStandInCrypto; // static/pkce.js
+  const messaging = lpStandInMessaging; // static/messaging.js
 
   // sessionStorage is per tab and per origin: it survives the round trip through the brand's login
   // pages, and no other tab or origin can read or plant the request this window is waiting for.
   const PENDING_KEY = "lpsi.popout.request";
   const PARENT_KEY = "lpsi.popout.parentWindowOrigin";
+  const DRAFT_KEY = "lpsi.popout.draft"; // the text box's content, across a sign-in redirect
   const RESPONSE_PARAMS = ["code", "id_token", "token", "error", "state"];
 
+  const chat = document.querySelector(".lpsi-window");
   const status = document.querySelector('[data-testid="chat-status"]');
   const detail = document.querySelector('[data-testid="chat-detail"]');
   const retry = document.querySelector('[data-testid="chat-retry"]');
@@ -177,53 +183,49 @@
       return fail(`The brand answered ${params.get("error")}${description ? ": " + description : "."}`);
     }
 
-    let body;
+    // The code with what it was issued for, or the id_token: both go in authCode.
+    const body = { authCode: null, channel: "popout" };
     if (pending.flow === "implicit") {
-      const token = params.get("id_token") || params.get("token");
-      if (!token) return fail("The window asked the brand for an id_token and got none back.");
-      body = { jwt: token };
+      body.authCode = params.get("id_token") || params.get("token");
+      if (!body.authCode) return fail("The window asked the brand for an id_token and got none back.");
     } else {
-      const code = params.get("code");
-      if (!code) return fail("The window asked the brand for a code and got none back.");
+      body.authCode = params.get("code");
+      if (!body.authCode) return fail("The window asked the brand for a code and got none back.");
       // The token request must carry the redirect_uri the authorization request had.
-      body = { authCode: code, redirect_uri: pending.redirectUri };
+      body.redirect_uri = pending.redirectUri;
       if (pending.verifier) body.code_verifier = pending.verifier;
     }
-    body.channel = "popout";
 
     setStatus("pending", "Signing you in with LivePerson…");
-    let answer;
-    let result;
+    let token;
     try {
-      answer = await fetch(`/api/account/${encodeURIComponent(pending.account)}/authenticate`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      result = await answer.json().catch(() => null);
+      token = await messaging.authenticate(location.origin, pending.account, body);
     } catch (error) {
-      return fail(`The LivePerson stand-in is unreachable (${error.message}).`);
+      return fail(error.message);
     }
-    if (!answer.ok) {
-      if (!result || typeof result !== "object") {
-        return fail(`Authentication failed: the stand-in answered HTTP ${answer.status}.`);
-      }
-      const name = [result.code, result.error].filter(Boolean).join(" ") || `HTTP ${answer.status}`;
-      return fail(`Authentication failed: ${name}: ${result.message || "no reason given"}`);
-    }
-    setStatus("authenticated", `Authenticated as ${result.sub}`);
-    showDetail(`Conversation ${result.conversation_id}.`);
-    watchExpiry(result.expires_at);
+    setStatus("authenticated", `Authenticated as ${messaging.readToken(token).customerId}`);
+    converse(pending.account, token);
   }
 
-  // When the token expires LivePerson asks the brand again; here the visitor chooses when.
-  function watchExpiry(expiresAt) {
-    if (typeof expiresAt !== "number") return;
-    const delay = Math.min(Math.max(expiresAt * 1000 - Date.now(), 0), 2147483647);
-    setTimeout(() => {
-      showDetail("The token has expired: sign in again to go on.");
-      retry.hidden = false;
-    }, delay);
+  function converse(account, token) {
+    const session = new messaging.Session({
+      standIn: location.origin,
+      account,
+      // A pop-out cannot call the brand page: it signs in by redirect again, keeping the unsent text.
+      reauthenticate: () => {
+        sessionStorage.setItem(DRAFT_KEY, view.input.value);
+        sendRequest();
+      },
+    });
+    session.on("conversation", (id) => {
+      chat.dataset.conversationId = id;
+      showDetail(`Conversation ${id}.`);
+    });
+    const view = lpStandInChatView.create(session);
+    view.input.value = sessionStorage.getItem(DRAFT_KEY) || "";
+    sessionStorage.removeItem(DRAFT_KEY);
+    chat.insertBefore(view.root, retry);
+    session.connect(token);
   }
 
   function takePending() {

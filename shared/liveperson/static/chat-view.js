@@ -1,0 +1,139 @@
+/*
+ * The conversation as the visitor sees it, in the embedded window (lptag.js) and the pop-out
+ * (window.js) alike: the thread, a text box with Send, the connection's state, and the end of the
+ * conversation with a way to start another. It listens to a messaging.js session; it holds no
+ * protocol of its own. /tag/tag.js serves this file in front of lptag.js; window.html loads it.
+ *
+ * Text only, never HTML: messages come from the agent and the visitor, reasons from the server.
+ */
+var lpStandInChatView = (function () {
+  "use strict";
+
+  const CONNECTION_TEXT = {
+    connecting: "Connecting…",
+    reconnecting: "The connection dropped: reconnecting…",
+    renewing: "Your sign-in expired: renewing it…",
+    failed: "The chat is disconnected",
+  };
+
+  function element(tag, attributes, content) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
+    if (Array.isArray(content)) node.append(...content);
+    else if (content !== undefined) node.textContent = content;
+    return node;
+  }
+
+  // The view's root, hidden until the session has a conversation to show.
+  function create(session) {
+    const thread = element("ol", {
+      class: "lpsi-thread", "data-testid": "chat-thread", "aria-label": "Messages", hidden: "",
+    });
+    const empty = element("p", { class: "lpsi-empty", "data-testid": "chat-empty" },
+      "No messages yet. Write below and an agent will answer here.");
+    const connection = element("p", {
+      class: "lpsi-connection", "data-testid": "chat-connection", "data-state": "connecting", role: "status",
+    }, CONNECTION_TEXT.connecting);
+    const input = element("textarea", {
+      class: "lpsi-input", "data-testid": "chat-input", rows: "2", maxlength: "10000",
+      "aria-label": "Your message", placeholder: "Type your message",
+    });
+    const send = element("button", { type: "submit", class: "lpsi-send", "data-testid": "chat-send" }, "Send");
+    const error = element("p", { class: "lpsi-error", "data-testid": "chat-error", role: "alert", hidden: "" });
+    const composer = element("form", { class: "lpsi-composer", "data-testid": "chat-composer" }, [input, send]);
+    const again = element("button", { type: "button", class: "lpsi-button", "data-testid": "chat-new" },
+      "Start a new conversation");
+    const ended = element("div", { class: "lpsi-ended", "data-testid": "chat-ended", hidden: "" }, [
+      element("p", {}, "This conversation has ended."), again,
+    ]);
+    const root = element("div", { class: "lpsi-chat", hidden: "" }, [thread, empty, connection, ended, composer, error]);
+
+    let sending = false;
+    const showError = (text) => {
+      error.hidden = !text;
+      error.textContent = text || "";
+    };
+    const usable = () => {
+      const live = connection.dataset.state === "live" && ended.hidden;
+      input.disabled = !live;
+      send.disabled = !live || sending;
+    };
+
+    session.on("conversation", () => {
+      root.hidden = false;
+      ended.hidden = true;
+      composer.hidden = false;
+      usable();
+    });
+    session.on("messages", (messages) => {
+      thread.replaceChildren(...messages.map(messageItem));
+      thread.hidden = messages.length === 0;
+      empty.hidden = messages.length > 0;
+      thread.scrollTop = thread.scrollHeight;
+    });
+    session.on("ended", () => {
+      ended.hidden = false;
+      composer.hidden = true;
+      usable();
+    });
+    session.on("connection", (state, reason) => {
+      connection.dataset.state = state;
+      connection.hidden = state === "live";
+      connection.textContent = state === "failed" && reason
+        ? `${CONNECTION_TEXT.failed}: ${reason}`
+        : CONNECTION_TEXT[state] || "";
+      usable();
+    });
+
+    composer.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const text = input.value;
+      if (!text.trim() || sending) return;
+      sending = true;
+      usable();
+      try {
+        await session.send(text);
+        input.value = "";
+        showError(null);
+      } catch (failure) {
+        showError(`Not sent: ${failure.message}`); // the text stays in the box, to send again
+      }
+      sending = false;
+      usable();
+      input.focus();
+    });
+    // Enter sends, Shift+Enter starts a new line; not while an input method is composing a character.
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        composer.requestSubmit();
+      }
+    });
+    again.addEventListener("click", async () => {
+      again.disabled = true;
+      try {
+        await session.newConversation();
+        showError(null);
+      } catch (failure) {
+        showError(`No new conversation: ${failure.message}`);
+      }
+      again.disabled = false;
+    });
+
+    return { root, input };
+  }
+
+  function messageItem(message) {
+    const fromConsumer = message.fromConsumer;
+    return element("li", {
+      class: `lpsi-message lpsi-message--${fromConsumer ? "consumer" : "agent"}`,
+      "data-sequence": String(message.sequence),
+      "data-from": fromConsumer ? "consumer" : "agent",
+    }, [
+      element("span", { class: "lpsi-sender" }, fromConsumer ? "You" : "Agent"),
+      element("p", { class: "lpsi-text" }, message.text),
+    ]);
+  }
+
+  return { create, element };
+})();
