@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +83,7 @@ class Site:
 
 @contextmanager
 def brand_stack(folder: Path, standin_flags: dict[str, list[str]], popout: str,
-                web_options: dict[str, list[str]] | None = None,
+                web_options: dict[str, list[str]] | None = None, seed_options: Sequence[str] = (),
                 **backend_settings: str) -> Iterator[tuple[LiveServer, dict[str, Brand]]]:
     """One backend, and per entry of `standin_flags` a stand-in and a web client embedding it
     (with that entry's `web_options`). The `popout` entry's window is registered as a redirect URI;
@@ -93,7 +93,7 @@ def brand_stack(folder: Path, standin_flags: dict[str, list[str]], popout: str,
     origins = ",".join(f"http://127.0.0.1:{port}" for port in web_ports.values())
     with ExitStack() as stack:
         backend = stack.enter_context(servers.backend(
-            folder, liveperson_url=f"http://127.0.0.1:{standin_ports[popout]}",
+            folder, liveperson_url=f"http://127.0.0.1:{standin_ports[popout]}", seed_options=seed_options,
             CORS_ORIGINS=origins, **backend_settings))
         brands = {}
         for name, flags in standin_flags.items():

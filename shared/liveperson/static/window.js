@@ -9,6 +9,11 @@
  *   2. Back with `code` or `id_token` (query or fragment) and `state`: clear the address bar, accept
  *      the response only if `state` is exactly the one sent, hand the code or token to LivePerson's
  *      IdP (authenticate, channel "popout"), and show who was authenticated, or why not.
+ *   LivePerson's legacy "openID" connector (the stand-in's --rfc-compliance openid) differs: the
+ *   window's configuration travels as a query of redirect_uri instead of in `state`, the token
+ *   request gets the configured redirect_uri (https://liveperson.net by default) rather than the
+ *   window's, and the implicit flow asks for response_type=token. The window then accepts a
+ *   response only if its own configuration, nonce included, came back in the query unchanged.
  *   3. With the consumer token, the customer's conversation over LivePerson's WebSocket
  *      (messaging.js, shown by chat-view.js). When the token expires (close code 4401) the window
  *      goes through step 1 again, the unsent text kept; the conversation goes on after the redirect.
@@ -26,6 +31,7 @@
   const PARENT_KEY = "lpsi.popout.parentWindowOrigin";
   const DRAFT_KEY = "lpsi.popout.draft"; // the text box's content, across a sign-in redirect
   const RESPONSE_PARAMS = ["code", "id_token", "token", "error", "state"];
+  const LEGACY_CONFIG = "lpUnifiedWindowConfig"; // the legacy connector's query of redirect_uri
 
   const chat = document.querySelector(".lpsi-window");
   const status = document.querySelector('[data-testid="chat-status"]');
@@ -57,11 +63,17 @@
       return fail("PKCE needs crypto.subtle, which browsers give only to secure pages (https, or http on localhost).");
     }
 
-    const redirectUri = location.origin + location.pathname;
+    const windowUri = location.origin + location.pathname;
     const parentWindowOrigin = sessionStorage.getItem(PARENT_KEY) || "";
     // A fresh random value makes every state unique, so no earlier or foreign state can match it.
     const nonce = randomUrlSafe(32);
-    const state = JSON.stringify(windowConfig(config, nonce, parentWindowOrigin, redirectUri));
+    const configuration = windowConfig(config, nonce, parentWindowOrigin, windowUri);
+    const legacy = config.rfc_compliance === "openid";
+    const state = legacy ? null : JSON.stringify(configuration);
+    const legacyQuery = legacy ? JSON.stringify(configuration.lpUnifiedWindowConfig) : null;
+    const redirectUri = legacy
+      ? `${windowUri}?${new URLSearchParams({ [LEGACY_CONFIG]: legacyQuery })}`
+      : windowUri;
 
     let request;
     try {
@@ -70,11 +82,12 @@
       return fail(`The brand's authorization endpoint is not a URL: ${config.authorization_endpoint}`);
     }
     const params = request.searchParams;
-    params.set("response_type", config.flow === "implicit" ? "id_token" : "code");
+    const implicit = legacy ? "token" : "id_token";
+    params.set("response_type", config.flow === "implicit" ? implicit : "code");
     params.set("client_id", config.client_id || "");
     params.set("scope", "openid");
     params.set("redirect_uri", redirectUri);
-    params.set("state", state);
+    if (state) params.set("state", state);
     if (parentWindowOrigin) params.set("parentWindowOrigin", parentWindowOrigin);
     let verifier = null;
     if (config.flow === "code" && config.pkce) {
@@ -84,7 +97,9 @@
     }
 
     sessionStorage.setItem(PENDING_KEY, JSON.stringify({
-      state, verifier, redirectUri, flow: config.flow, account: config.account,
+      state, legacyQuery, verifier, flow: config.flow, account: config.account,
+      // The token request's redirect_uri: the authorization request's, or the legacy connector's own.
+      tokenRedirectUri: legacy ? config.redirect_uri : redirectUri,
     }));
     setStatus("pending", "Opening the brand's sign-in page…");
     location.assign(request.href);
@@ -166,16 +181,20 @@
   }
 
   async function receive(params) {
+    const echoed = new URLSearchParams(location.search).getAll(LEGACY_CONFIG);
     // First of all: a code or token must not stay in the address bar or the history.
     history.replaceState(null, "", location.pathname);
     const pending = takePending();
-    const states = params.getAll("state");
     if (!pending) {
       return fail("This window has no sign-in request waiting for an answer, so the response was " +
         "refused and sent nowhere.");
     }
-    if (states.length !== 1 || states[0] !== pending.state) {
-      return fail("The state that came back is not the one this window sent (foreign or altered), " +
+    const [sent, came] = pending.legacyQuery
+      ? [pending.legacyQuery, echoed]
+      : [pending.state, params.getAll("state")];
+    if (came.length !== 1 || came[0] !== sent) {
+      const what = pending.legacyQuery ? `The ${LEGACY_CONFIG} in the address` : "The state";
+      return fail(`${what} that came back is not the one this window sent (foreign or altered), ` +
         "so the response was refused and sent nowhere.");
     }
     if (params.has("error")) {
@@ -191,8 +210,8 @@
     } else {
       body.authCode = params.get("code");
       if (!body.authCode) return fail("The window asked the brand for a code and got none back.");
-      // The token request must carry the redirect_uri the authorization request had.
-      body.redirect_uri = pending.redirectUri;
+      // RFC 6749 §4.1.3: the authorization request's redirect_uri (the legacy connector: its own).
+      body.redirect_uri = pending.tokenRedirectUri;
       if (pending.verifier) body.code_verifier = pending.verifier;
     }
 
