@@ -67,12 +67,17 @@ def b64url_decode(segment: str, *, limit: int = SEGMENT_LIMIT) -> bytes:
     return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
 
 
-def b64url_json_object(segment: str) -> dict[str, Any]:
-    """A token's header or claims: base64url of a UTF-8 JSON object (RFC 7515 §4, RFC 7519 §7.2)."""
-    value = loads(b64url_decode(segment), limit=SEGMENT_LIMIT)
+def loads_object(data: bytes, *, limit: int) -> dict[str, Any]:
+    """A JSON object, as request bodies and token parts are: anything else is JsonRejected."""
+    value = loads(data, limit=limit)
     if not isinstance(value, dict):
         raise JsonRejected(f"is a JSON {_kind(value)}, not a JSON object")
     return value
+
+
+def b64url_json_object(segment: str) -> dict[str, Any]:
+    """A token's header or claims: base64url of a UTF-8 JSON object (RFC 7515 §4, RFC 7519 §7.2)."""
+    return loads_object(b64url_decode(segment), limit=SEGMENT_LIMIT)
 
 
 def _check_depth(text: str, max_depth: int) -> None:

@@ -10,7 +10,7 @@ Plain Python: no Flask.
 from __future__ import annotations
 
 from shared.liveperson.messaging import text as message_text
-from shared.validation.safe_json import JsonRejected, loads
+from shared.validation.safe_json import JsonRejected, loads_object
 
 # Bytes: the longest text written as JSON escapes of surrogate pairs (12 bytes each), plus room.
 BODY_LIMIT = message_text.MAX_LENGTH * 12 + 1024
@@ -24,11 +24,9 @@ class BadReply(ValueError):
 def read(body: bytes) -> str:
     """The reply's text, or BadReply."""
     try:
-        document = loads(body, limit=BODY_LIMIT)
+        document = loads_object(body, limit=BODY_LIMIT)
     except JsonRejected as error:
         raise BadReply(f"{_EXPECTED}; the body {error}.") from None
-    if not isinstance(document, dict):
-        raise BadReply(f"{_EXPECTED}; the body is not a JSON object.")
     text = document.get("text")
     if text is None:
         raise BadReply(f"{_EXPECTED}; the body has no text.")

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from shared.validation.safe_json import JsonRejected, loads
+from shared.validation.safe_json import JsonRejected, loads_object
 
 BODY_LIMIT = 256 * 1024  # bytes; a nested JWE of a large id_token is a few KB
 CHANNELS = ("web", "popout", "mobile")
@@ -41,11 +41,9 @@ class Handover:
 
 def read(body: bytes) -> Handover:
     try:
-        document = loads(body, limit=BODY_LIMIT)
+        document = loads_object(body, limit=BODY_LIMIT)
     except JsonRejected as error:
         raise BadHandover(f"Send {_EXPECTED}; the body {error}.") from None
-    if not isinstance(document, dict):
-        raise BadHandover(f"Send {_EXPECTED}; the body is not a JSON object.")
     channel = document.get("channel", "web")
     if channel not in CHANNELS:
         raise BadHandover(f"channel must be one of {', '.join(CHANNELS)}.")
