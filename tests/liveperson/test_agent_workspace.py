@@ -16,8 +16,8 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from shared.liveperson.store import Store
 from tests.liveperson.test_agent_api import CLAIMS, ISSUER, SDES, agent_app
-from tests.liveperson.test_web_sdk import Serving
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, Shots
+from tests.support.servers import Serving
 
 HOSTILE = '<img src=x onerror="window.pwned = 1"><script>window.pwned = 2</script>'
 VIEWPORT = {"width": 1280, "height": 800}
@@ -163,7 +163,7 @@ def test_the_agent_reads_replies_and_closes_in_the_workspace(app, workspace):
     expect(items).to_have_count(4)
     expect(items.nth(0).get_by_test_id("conversation-name")).to_have_text("Unauthenticated visitor")
     assert page.evaluate("window.notReloaded") is True
-    shots.take(page, "thread")
+    shots.take(page, "thread", readme="agent-workspace")
 
     # Closing makes the conversation read-only, here and in the store.
     page.get_by_test_id("close-conversation").click()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Page, expect, sync_playwright
-from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from shared.liveperson import create_app, web_sdk
@@ -25,6 +23,7 @@ from shared.validation.authenticate import Settings as ValidationSettings
 from tests.checker import broken_brand
 from tests.liveperson.test_standin_options import brand_code
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, RECORD_CLOSE_CODES, WAIT_MS, say, thread
+from tests.support.servers import Serving
 
 STATIC = Path(web_sdk.__file__).parent / "static"
 
@@ -180,23 +179,6 @@ SPA_PAGE = """<!doctype html>
 """
 
 GUEST_LIFETIME = 2  # seconds: a guest's token expires (4407) and is extended while the test runs
-
-
-class Serving:
-    """A WSGI app on a free loopback port, in a thread, for one test."""
-
-    def __init__(self, app: Flask) -> None:
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> Serving:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.thread.join()
 
 
 class Running:

@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from flask import Flask
+from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -150,3 +153,21 @@ def web_client(folder: Path, backend_url: str, liveperson_url: str, *options: st
     env = environment(("WEB_CLIENT_",))
     with _serve(command, env, url, "/healthz", folder / f"web_client-{port}.log") as server:
         yield server
+
+
+class Serving:
+    """A WSGI app on a free loopback port, in a thread, for one test."""
+
+    def __init__(self, app: Flask) -> None:
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Serving:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.thread.join()
+        self.server.server_close()
