@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from backend import cli, config, cors, db, errors, home, openapi, request_guard, security_headers
+from backend import branding, cli, config, cors, db, errors, home, openapi, request_guard, security_headers
 from backend.keys import KeyRing
 from backend.liveperson import code, jwt
 from backend.login import api, csrf, page, sessions
@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cors.init_app(app)
     errors.init_app(app)
     request_guard.init_app(app)
+    branding.init_app(app)
     cli.init_app(app)
 
     for module in (home, page, api, discovery, jwks, authorize, token, userinfo, code, jwt, openapi):

@@ -71,6 +71,14 @@ SETTINGS: tuple[Setting, ...] = (
             "Comma-separated origins of the brand's web pages allowed to call `/api/` with the "
             "login cookie (the demo web client by default). Each origin is matched exactly; `*` "
             "admits no one."),
+    Setting("BRAND_NAME", "Example Brand",
+            "The brand's name, in the header of the pages customers see (the login page, also "
+            "inside LivePerson's pop-out window)."),
+    Setting("BRAND_COLOR", "#1d2733", "The header's colour on those pages: `#rgb` or `#rrggbb`."),
+    Setting("BRAND_ACCENT", "#1a5fb4", "The buttons' and links' colour: `#rgb` or `#rrggbb`."),
+    Setting("LOGIN_HINT", None,
+            "A line under the login form, such as the demo account's credentials (`bin/demo` "
+            "sets it); none by default."),
     Setting("PROXY_HOPS", 0,
             "Number of trusted reverse proxies in front of the app (X-Forwarded-For/-Proto)."),
     # Read by gunicorn.conf.py, not by the app.

@@ -12,7 +12,7 @@ from backend.login.passwords import verify_password
 from backend.models import User
 
 # The same words for an unknown account and a wrong password: they reveal nothing.
-REFUSED = "Invalid email or password."
+REFUSED = "Wrong email or password."
 
 
 class LoginRefused(Exception):

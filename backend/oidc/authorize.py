@@ -58,7 +58,7 @@ def error_response(error: OAuthError) -> ResponseReturnValue:
     client, an unregistered redirect URI), an error page, and no redirect at all."""
     if isinstance(error, AuthorizationError):
         return redirect(error.redirect_to, code=redirect_status())
-    page = render_template("error.html", title="Sign-in request refused", message=error.description)
+    page = render_template("error.html", title="Login request refused", message=error.description)
     return page, error.status
 
 

@@ -142,7 +142,7 @@ def test_wrong_password_and_unknown_user_look_the_same(client):
     unknown_email = "nobody@example.com"
     unknown = post_login(client, unknown_email, "not-the-password", csrf=csrf)
     assert wrong.status_code == unknown.status_code == 401
-    assert "Invalid email or password." in wrong.text
+    assert "Wrong email or password." in wrong.text
     # The CSRF token is signed with the time of each page, so it differs by the second.
     assert without_token(wrong.text.replace(EMAIL, "EMAIL")) == without_token(
         unknown.text.replace(unknown_email, "EMAIL"))
