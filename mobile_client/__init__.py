@@ -1,5 +1,6 @@
 """The brand's mobile app (Kivy): log in against the brand's backend, then chat through the stub
-LivePerson Messaging SDK, which asks the app for a code or a JWT.
+LivePerson Messaging SDK, which asks the app for a code or a JWT; or chat as a guest first, and
+log in to carry the conversation over (step-up).
 
     app.py              BrandApp: services + navigation
     screens/            one module + one .kv layout per screen (login, home, conversation, settings)

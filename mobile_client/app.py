@@ -1,6 +1,14 @@
 """`BrandApp`: the brand's mobile app. It owns the services (backend API, session store,
 Messaging SDK) and the navigation between the screens; each screen lives in `screens/`, its layout
 in the `.kv` file next to it.
+
+Navigation: login -> home -> conversation, with settings from login and home. A guest goes from
+login straight to a conversation ("Chat as a guest"); its "Log in to chat as yourself" returns to
+login with the conversation kept, and the login carries it over (step-up) and goes back to it. Its
+"Back" keeps it too: the login screen offers to go back to it. An authenticated customer's "Back"
+leaves the conversation on this device (it stays open at LivePerson: "Chat with us" finds it again).
+Logging out logs out of the SDK as well; the login screen then offers a new guest chat, which as
+at LivePerson does not see the logged-out customer's conversation.
 """
 
 from __future__ import annotations
@@ -8,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.app import App
-from kivy.properties import DictProperty, StringProperty
+from kivy.properties import BooleanProperty, DictProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from mobile_client.backend_api import BackendApi, BackendError, Login
@@ -30,6 +38,7 @@ class BrandApp(App):
 
     user: dict[str, Any] = DictProperty({})  # the logged-in customer's profile; {} when logged out
     notice = StringProperty("")  # app-wide information, e.g. the session is only kept in memory
+    guest_chat = BooleanProperty(False)  # a guest's conversation waits for the login that carries it over
 
     def __init__(
         self,
@@ -131,10 +140,19 @@ class BrandApp(App):
         self.session_token = token
         self.user = user
         self.root.get_screen("home").set_message("")
+        assert self.messaging is not None
+        if self.guest_chat:
+            self.guest_chat = False
+            if self.messaging.can_step_up:
+                self.show("conversation")
+                self.messaging.step_up(self.client_settings.flow)
+                return
+            self.messaging.end()  # closed by the agent meanwhile, or never started: nothing to carry over
         self.show("home")
 
     def log_out(self) -> None:
-        """End the conversation, end the session at the backend, forget the stored token."""
+        """Log out of the SDK (its token and the conversation are forgotten and no longer shown),
+        end the session at the backend, forget the stored token."""
         token, self.session_token = self.session_token, None
         if self.messaging is not None:
             self.messaging.end()
@@ -182,20 +200,44 @@ class BrandApp(App):
         self.show("conversation")
         self.messaging.start(self.client_settings.flow)
 
-    def fetch_auth(self, flow: str) -> AuthenticationParams:
-        """The SDK needs authentication: a code or a JWT from the backend. Runs on a worker thread."""
+    def chat_as_guest(self) -> None:
+        """Before any login: an unauthenticated conversation, or back to the one already waiting."""
+        assert self.messaging is not None
+        self.show("conversation")
+        if not self.guest_chat:
+            self.guest_chat = True
+            self.messaging.start_as_guest()
+
+    def log_in_from_chat(self) -> None:
+        """The guest wants to chat as themselves: log in; `signed_in` then steps the conversation up."""
+        self.show("login")
+
+    def leave_chat(self) -> None:
+        assert self.messaging is not None
+        if self.guest_chat:
+            # Only this device holds the guest's identity: leaving it would lose the conversation.
+            self.show("login")
+            return
+        self.messaging.end()
+        self.show("home")
+
+    def fetch_auth(self, flow: str, step_up: bool = False) -> AuthenticationParams:
+        """The SDK needs authentication: a code or a JWT from the backend, to carry a guest's
+        conversation over to the customer if `step_up`. Runs on a worker thread."""
         token = self.session_token
         if token is None:
             raise BackendError("You are logged out.")
-        if flow == "code" and self.client_settings.pkce:
-            # LivePerson's mobile PKCE: the SDK makes the verifier; the backend sees the challenge only.
-            proof = get_pkce_params()
-            issued = self.api.liveperson_code(token, proof)
-            return AuthenticationParams.code(issued["code"], issued["redirect_uri"], proof.code_verifier)
         if flow == "code":
-            issued = self.api.liveperson_code(token)
-            return AuthenticationParams.code(issued["code"], issued["redirect_uri"])
-        return AuthenticationParams.jwt(self.api.liveperson_jwt(token)["id_token"])
+            # LivePerson's mobile PKCE: the SDK makes the verifier; the backend sees the challenge only.
+            # Only when the LivePerson account has PKCE on: else LivePerson sends no verifier to the
+            # brand, which then refuses a code issued for a challenge.
+            proof = get_pkce_params() if self.client_settings.pkce else None
+            issued = self.api.liveperson_code(token, proof)
+            verifier = proof.code_verifier if proof is not None else None
+            return AuthenticationParams.code(
+                issued["code"], issued["redirect_uri"], verifier, perform_step_up=step_up
+            )
+        return AuthenticationParams.jwt(self.api.liveperson_jwt(token)["id_token"], perform_step_up=step_up)
 
     def set_flow(self, flow: str) -> None:
         self.client_settings.flow = flow

@@ -22,6 +22,19 @@ SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots" / "mobile"
 README_SCREENSHOTS = ROOT / "docs" / "screenshots"
 WAIT = 40  # an upper bound for one step (a login, a token exchange, an expiry), never a duration
 PHONE = (420, 760)
+# The pictures the README shows: only these are copied into docs/ with UPDATE_README_SCREENSHOTS=1.
+IN_README = frozenset(
+    {
+        "login",
+        "home",
+        "settings-implicit",
+        "conversation-code",
+        "conversation-renewed",
+        "conversation-failed",
+        "guest-chat",
+        "stepped-up",
+    }
+)
 EMAIL = "demo@example.com"
 PASSWORD = "demo-password"
 
@@ -61,6 +74,14 @@ class Driver:
     def text(self, screen: str, widget_id: str) -> str:
         return self.widget(screen, widget_id).text
 
+    def bubbles(self) -> list[Widget]:
+        """The conversation's thread, oldest first (Kivy lists a layout's children newest first)."""
+        return list(reversed(self.widget("conversation", "messages").children))
+
+    def thread(self) -> list[str]:
+        """The text of each message on the conversation screen, oldest first."""
+        return [bubble.text for bubble in self.bubbles()]
+
     # Acting
 
     def type(self, screen: str, widget_id: str, text: str) -> None:
@@ -72,6 +93,8 @@ class Driver:
         assert self.current == screen, f"{widget_id} is on {screen}, but {self.current} is shown"
         button = self.widget(screen, widget_id)
         assert not button.disabled, f"{widget_id} is disabled"
+        # A screen manager ignores touches while it switches screens, as a finger's would be.
+        self.wait_until(lambda: not self.app.root.transition.is_active, "the screen to be shown")
         self.pump()  # the layout is up to date
         touch = UnitTestTouch(*button.to_window(*button.center))
         touch.touch_down()
@@ -98,13 +121,14 @@ class Driver:
             EventLoop.idle()
 
     def screenshot(self, name: str) -> Path:
-        """Save the whole app as `mobile-<name>.png`; copy it into docs/ with UPDATE_README_SCREENSHOTS=1."""
+        """Save the whole app as `<name>.png`; with UPDATE_README_SCREENSHOTS=1, copy the README's
+        (`IN_README`) into docs/ as `mobile-<name>.png`."""
         self.pump(3)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         self.app.root.export_to_png(str(path))
         assert path.stat().st_size > 0
-        if os.environ.get("UPDATE_README_SCREENSHOTS") == "1":
+        if os.environ.get("UPDATE_README_SCREENSHOTS") == "1" and name in IN_README:
             README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, README_SCREENSHOTS / f"mobile-{name}.png")
         return path

@@ -53,24 +53,41 @@ def test_the_customer_and_the_agent_talk_until_the_agent_closes(drive, backend, 
     app.wait_until(lambda: screen.can_send, "the conversation to be ready")
     conversation_id = app.app.messaging.conversation.conversation_id
     earlier = len(conversation(standin, conversation_id)["messages"])  # the customer's open one
+    app.wait_until(lambda: len(app.thread()) == earlier, "its history, one bubble per message")
 
     app.type("conversation", "message_input", "Where is my parcel?")
     app.press("conversation", "send_button")
-    app.wait_until(lambda: "Where is my parcel?" in screen.transcript, "the message to come back")
+    app.wait_until(lambda: "Where is my parcel?" in app.thread(), "the message to come back")
     assert app.text("conversation", "message_input") == ""
     reply = agent_post(standin, f"/{conversation_id}/messages", {"text": "It ships [b]today[/b]."})
     assert reply.status_code == 201, reply.text
-    app.wait_until(lambda: "today" in screen.transcript, "the agent's reply")
+    app.wait_until(lambda: len(app.thread()) == earlier + 2, "the agent's reply")
 
-    lines = app.text("conversation", "messages").splitlines()[-2:]
-    assert lines[0].endswith("You[/color]:[/b] Where is my parcel?")
-    assert lines[1].endswith("Agent[/color]:[/b] It ships &bl;b&br;today&bl;/b&br;.")  # markup escaped
+    mine, theirs = app.bubbles()[-2:]
+    assert (mine.text, mine.mine) == ("Where is my parcel?", True)
+    assert (theirs.text, theirs.mine) == ("It ships [b]today[/b].", False)
+    assert not theirs.ids.body.markup  # shown as written, never interpreted as Kivy markup
+    assert mine.caption.startswith("You · ") and theirs.caption.startswith("Agent · ")
+    assert theirs.to_window(*theirs.pos)[1] < mine.to_window(*mine.pos)[1]  # newest at the bottom
+    # The customer's bubble on the right, the agent's on the left.
+    assert mine.ids.bubble.right > theirs.ids.bubble.right
+    assert theirs.ids.bubble.x < mine.ids.bubble.x
     shown = conversation(standin, conversation_id)["messages"][earlier:]
     assert [(m["from"], m["text"]) for m in shown] == [
         ("consumer", "Where is my parcel?"),
         ("agent", "It ships [b]today[/b]."),
     ]
     app.screenshot("conversation-chat")
+
+    for number in range(1, 13):  # more than the screen holds: the thread scrolls, newest in view
+        agent_post(standin, f"/{conversation_id}/messages", {"text": f"Update {number} on your parcel"})
+    app.wait_until(lambda: app.thread()[-1] == "Update 12 on your parcel", "the agent's updates")
+    app.pump(4)
+    thread, messages = app.widget("conversation", "transcript"), app.widget("conversation", "messages")
+    assert messages.height > thread.height
+    assert thread.scroll_y == 0
+    newest = app.bubbles()[-1]
+    assert thread.y <= newest.to_window(*newest.pos)[1] < thread.top
 
     assert agent_post(standin, f"/{conversation_id}/close").status_code == 200
     app.wait_until(lambda: screen.resolved, "the conversation to be closed")
@@ -79,6 +96,13 @@ def test_the_customer_and_the_agent_talk_until_the_agent_closes(drive, backend, 
     assert app.widget("conversation", "message_input").disabled
     assert app.widget("conversation", "send_button").disabled
     app.screenshot("conversation-closed")
+
+    app.press("conversation", "new_conversation_button")  # the customer may start again
+    app.wait_until(lambda: screen.can_send, "a new conversation")
+    renewed = app.app.messaging.conversation
+    assert renewed.conversation_id != conversation_id
+    assert app.thread() == [] and not screen.resolved
+    assert conversation(standin, renewed.conversation_id)["state"] == "OPEN"
     app.press("conversation", "back_button")
 
 

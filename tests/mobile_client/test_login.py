@@ -32,7 +32,7 @@ def test_a_wrong_password_is_shown_and_nothing_is_stored(drive, backend, standin
     app.log_in(password="not-the-password")
 
     assert app.current == "login"
-    assert "Invalid email or password" in app.text("login", "login_message")
+    assert "Wrong email or password." in app.text("login", "login_message")
     assert not app.widget("login", "login_button").disabled
     assert secret_store.entries == {}
     app.screenshot("login-failed")

@@ -29,7 +29,8 @@ def test_an_expired_token_is_renewed_and_the_conversation_goes_on(drive, short_b
     assert renewed.conversation_id == first.conversation_id
     assert renewed.customer_id == first.customer_id == sub
     assert renewed.expires_at > first.expires_at
-    assert f"Before the expiry ({flow})" in screen.transcript
+    assert f"Before the expiry ({flow})" in app.thread()  # the history stays on the screen
+    assert screen.can_send and not app.widget("conversation", "message_input").disabled
     shown = conversation(short_standin, renewed.conversation_id)
     assert (shown["consumer"]["customerId"], shown["state"]) == (sub, "OPEN")
     assert f"Before the expiry ({flow})" in [m["text"] for m in shown["messages"]]
