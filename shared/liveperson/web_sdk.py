@@ -7,8 +7,9 @@
   LivePerson's own path: its URL is the redirect URI the brand registers for the pop-out.
 - `/web-sdk/<file>`: their CSS and scripts. `lptag.js` names this path, so keep the two in step.
   What the tag and the window share (`SHARED`: PKCE, LivePerson's consumer API, the conversation's
-  view) comes first in both: the tag is those files followed by `lptag.js`, so the page loads a
-  single script; the window loads them one by one before `window.js`.
+  view, what the two windows tell each other) comes first in both: the tag is those files followed
+  by `lptag.js`, so the page loads a single script; the window loads them one by one before
+  `window.js`.
 
 The behaviour lives in the scripts; this module only serves them.
 """
@@ -22,7 +23,7 @@ from flask import Blueprint, Response, render_template
 from shared import contract
 
 # Each defines one global the scripts after it use; in this order.
-SHARED = ("pkce.js", "messaging.js", "chat-view.js")
+SHARED = ("pkce.js", "messaging.js", "chat-view.js", "popout-link.js")
 
 bp = Blueprint(
     "web_sdk",

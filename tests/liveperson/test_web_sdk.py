@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
@@ -52,7 +53,8 @@ def test_the_tag_is_served_at_the_real_tags_path_as_javascript(client):
     assert response.mimetype == "application/javascript"
     # One script for the page: what the tag shares with the pop-out window, then the tag.
     assert response.get_data(as_text=True) == "\n".join(
-        (STATIC / name).read_text() for name in ("pkce.js", "messaging.js", "chat-view.js", "lptag.js")
+        (STATIC / name).read_text()
+        for name in ("pkce.js", "messaging.js", "chat-view.js", "popout-link.js", "lptag.js")
     )
 
 
@@ -161,7 +163,8 @@ BRAND_PAGE = """<!doctype html>
 """
 
 # A single-page app: the visitor starts anonymous (no identity, no method); logging in pushes the
-# identity, defines the method and calls lpTag.newPage, as LivePerson's step-up asks of web pages.
+# identity, defines the method and calls lpTag.newPage, as LivePerson's step-up asks of web pages;
+# logging out removes both and calls lpTag.newPage.
 SPA_PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Brand SPA</title>
 <script>
@@ -171,6 +174,11 @@ SPA_PAGE = """<!doctype html>
     window.lpGetAuthenticationToken = function (callback) {
       callback({ssoKey: codes.shift(), redirect_uri: "https://liveperson.net"});
     };
+    lpTag.newPage(location.href);
+  };
+  window.logOut = function () {
+    lpTag.identities.splice(0);
+    delete window.lpGetAuthenticationToken;
     lpTag.newPage(location.href);
   };
 </script>
@@ -263,7 +271,8 @@ def test_a_brand_page_binds_events_and_sees_the_embedded_window_authenticate(chr
 
 def test_a_single_page_app_guest_keeps_the_conversation_when_logging_in(chromium_page, running):
     """Unauthenticated messaging, the guest's token extended at its expiry (4407), then step-up
-    on lpTag.newPage: the same conversation, now the customer's, with its history."""
+    on lpTag.newPage: the same conversation, now the customer's, with its history. Logging out
+    (identity and method removed, newPage) leaves it: a new guest, in a new conversation."""
     page = chromium_page
     page.add_init_script(RECORD_CLOSE_CODES)
     with Serving(brand_site(running.fill(SPA_PAGE))) as brand:
@@ -271,7 +280,9 @@ def test_a_single_page_app_guest_keeps_the_conversation_when_logging_in(chromium
         page.get_by_test_id("start-chat").click()
         status = page.get_by_test_id("chat-status")
         expect(status).to_have_attribute("data-state", "unauthenticated")
-        expect(page.get_by_test_id("chat-note")).to_contain_text("has no lpGetAuthenticationToken")
+        expect(status).to_contain_text("guest")
+        # No method on a logged-out page is the normal case, not the page's fault: no note.
+        expect(page.get_by_test_id("chat-note")).to_be_hidden()
         say(page, "A question before I log in.")
         conversation = page.locator(".lpsi-window").get_attribute("data-conversation-id")
 
@@ -291,6 +302,16 @@ def test_a_single_page_app_guest_keeps_the_conversation_when_logging_in(chromium
         assert stepped["authenticated"] and stepped["steppedUp"]
         assert stepped["consumer"]["customerId"] == broken_brand.SUB
 
+        page.evaluate("logOut()")
+        expect(status).to_have_attribute("data-state", "unauthenticated")
+        expect(status).not_to_contain_text("Authenticated as")
+        window = page.locator(".lpsi-window")
+        expect(window).not_to_have_attribute("data-conversation-id", conversation)
+        expect(window).to_have_attribute("data-conversation-id", re.compile(".+"))
+        expect(thread(page)).to_have_count(0)
+        listed = {c["conversationId"]: c for c in running.conversations()}
+        assert not listed[window.get_attribute("data-conversation-id")]["authenticated"]
+
 
 def test_a_refused_code_shows_livepersons_number_name_and_reason(chromium_page, running):
     page = chromium_page
@@ -303,3 +324,75 @@ def test_a_refused_code_shows_livepersons_number_name_and_reason(chromium_page, 
         expect(status).to_contain_text("Authentication failed: 9011 Customer authentication failed: ")
         expect(status).to_contain_text("invalid_grant")
         expect(page.get_by_test_id("chat-composer")).to_be_hidden()
+
+
+# -- the hand-over between the tag and the pop-out: origins checked both ways ----------------
+
+# A page of another origin that opens a window and answers its questions as the tag would.
+OPENER_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Another site</title>
+<script>
+  window.heard = [];
+  window.addEventListener("message", function (event) {
+    heard.push(event.data);
+    if (event.data && event.data.type === "lpsi.popout.hello") {
+      var answer = {type: "lpsi.popout.visitor", since: Date.now(), guestToken: window.planted};
+      event.source.postMessage(answer, "*");
+    }
+  });
+  window.openIt = function (url, planted) {
+    window.planted = planted;
+    window.opened = window.open(url, "_blank", "popup");
+  };
+</script></head><body></body></html>
+"""
+
+
+def planted_guest(running: Running) -> str:
+    answer = running.app.test_client().post("/api/account/12345678/signup")
+    return answer.get_json()["jwt"]
+
+
+@pytest.mark.parametrize("named_origin", ["the opener's", "another"])
+def test_the_popout_takes_a_guest_only_from_the_origin_it_was_opened_for(
+        chromium_page, running, named_origin):
+    """The window listens to its opener only at the `parentWindowOrigin` it sends the brand: an
+    opener of another origin cannot slip it a guest. (One that names itself can: whatever opens
+    the window is its parent, as with LivePerson's.)"""
+    page = chromium_page
+    with Serving(brand_site(OPENER_PAGE)) as other:
+        page.goto(other.url + "/")
+        parent = other.url if named_origin == "the opener's" else "http://127.0.0.1:9"
+        query = urlencode({"parentWindowOrigin": parent})
+        url = f"{running.standin.url}/le_unified_window/index.html?{query}"
+        sockets: list[str] = []
+        with page.expect_popup() as popup:
+            page.evaluate("([url, token]) => openIt(url, token)", [url, planted_guest(running)])
+        window = popup.value
+        window.on("websocket", lambda ws: sockets.append(ws.url))
+        status = window.get_by_test_id("chat-status")
+        if named_origin == "the opener's":
+            expect(status).to_have_attribute("data-state", "unauthenticated")
+            expect(window.locator(".lpsi-window")).to_have_attribute("data-conversation-id", re.compile(".+"))
+        else:
+            # Ignored: after its wait, the window logs in by redirect, LivePerson's default.
+            expect(window).not_to_have_url(re.compile(r"/le_unified_window/"))
+            assert sockets == []
+
+
+def test_the_tag_hands_a_guest_to_no_other_origin(chromium_page, running):
+    """A page of another origin that holds the brand's window asks the tag as the pop-out would:
+    no answer reaches it."""
+    page = chromium_page
+    with Serving(brand_site(running.fill(SPA_PAGE))) as brand, Serving(brand_site(OPENER_PAGE)) as other:
+        page.goto(other.url + "/")
+        with page.expect_popup() as popup:
+            page.evaluate("(url) => openIt(url, null)", brand.url + "/")
+        brand_page = popup.value
+        brand_page.get_by_test_id("start-chat").click()
+        expect(brand_page.get_by_test_id("chat-status")).to_have_attribute("data-state", "unauthenticated")
+        say(brand_page, "Only for the brand's windows.")
+        for _ in range(3):
+            page.evaluate("opened.postMessage({type: 'lpsi.popout.hello'}, '*')")
+            page.wait_for_timeout(300)
+        assert page.evaluate("heard") == []

@@ -30,6 +30,9 @@ VIEWPORT = {"width": 1000, "height": 700}
 EMAIL = "demo@example.com"
 PASSWORD = "demo-password"
 WAIT_MS = 20_000  # an upper bound for a step (pages, redirects, a token exchange), never a duration
+# What a brand page offers LivePerson's SDK: how many identity functions, and whether the
+# authentication method is defined ([1, "function"] logged in, [0, "undefined"] logged out).
+CONTRACT_OFFERED = "[lpTag.identities.length, typeof window.lpGetAuthenticationToken]"
 
 
 @dataclass(frozen=True)
@@ -127,14 +130,20 @@ class Shots:
             shutil.copyfile(path, README_SCREENSHOTS / f"{readme}.png")
 
 
-def log_in(page: Page, web: LiveServer, shots: Shots | None = None, readme: str | None = None) -> str:
-    """Logs in through the brand's login page; returns the customer id the account page shows."""
-    page.goto(web.url + "/login")
+def fill_login(page: Page, shots: Shots | None = None, readme: str | None = None) -> None:
+    """Logs in as the demo customer on the login form in front of the page (the brand site's, or
+    the backend's own in the pop-out window)."""
     page.get_by_test_id("login-email").fill(EMAIL)
     page.get_by_test_id("login-password").fill(PASSWORD)
     if shots:
         shots.take(page, "login-page", readme=readme)
     page.get_by_test_id("login-submit").click()
+
+
+def log_in(page: Page, web: LiveServer, shots: Shots | None = None, readme: str | None = None) -> str:
+    """Logs in through the brand's login page; returns the customer id the account page shows."""
+    page.goto(web.url + "/login")
+    fill_login(page, shots, readme)
     page.wait_for_url(web.url + "/account")
     sub = page.get_by_test_id("account-sub")
     expect(sub).not_to_be_empty()
@@ -149,6 +158,29 @@ def open_chat(page: Page) -> Any:
     status = page.get_by_test_id("chat-status")
     expect(status).not_to_have_attribute("data-state", "pending")
     return status
+
+
+def pop_out(page: Page) -> Page:
+    """Clicks the embedded window's "Pop out"; the popped-out window, sized as the tag opens it."""
+    with page.expect_popup() as popup:
+        page.get_by_test_id("chat-popout").click()
+    window = popup.value
+    window.set_viewport_size({"width": 480, "height": 640})
+    return window
+
+
+def expect_guest(window: Page) -> None:
+    """The chat window (embedded or popped out) says the visitor chats as a guest, in the site's
+    words and without error styling, and never names a customer."""
+    status = window.get_by_test_id("chat-status")
+    expect(status).to_have_attribute("data-state", "unauthenticated")
+    expect(status).to_have_text("You are chatting as a guest. Log in to chat as yourself.")
+
+
+def expect_customer(window: Page, sub: str) -> None:
+    status = window.get_by_test_id("chat-status")
+    expect(status).to_have_attribute("data-state", "authenticated")
+    expect(status).to_have_text(f"Authenticated as {sub}")
 
 
 def conversation_id(window: Page) -> str:
@@ -168,8 +200,8 @@ def say(window: Page, text: str) -> None:
 
 
 def thread(window: Page) -> Any:
-    """The messages the chat window shows, in order."""
-    return window.get_by_test_id("chat-thread").locator("li")
+    """The messages the chat window shows, in order (each with data-from consumer or agent)."""
+    return window.get_by_test_id("chat-messages").get_by_test_id("chat-message")
 
 
 # Records the close code of every WebSocket the page opens (Playwright reports closes without it).

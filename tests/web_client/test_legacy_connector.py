@@ -14,8 +14,18 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from shared import contract
-from tests.support.browser import Brand, Shots, brand_stack, conversation_id, log_in, open_chat, say, thread
-from tests.web_client.test_popout import pop_out, record
+from tests.support.browser import (
+    Brand,
+    Shots,
+    brand_stack,
+    conversation_id,
+    log_in,
+    open_chat,
+    pop_out,
+    say,
+    thread,
+)
+from tests.web_client.test_popout import record
 
 
 @pytest.fixture(scope="module")

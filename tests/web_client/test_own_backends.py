@@ -20,12 +20,13 @@ from tests.support.browser import (
     Site,
     brand_stack,
     conversation_id,
+    expect_guest,
     log_in,
     open_chat,
+    pop_out,
     say,
     thread,
 )
-from tests.web_client.test_popout import pop_out
 
 # Seconds an id_token, hence the consumer token, is valid: the stand-in (with --skew 0) closes the
 # socket with 4401 this often, and the window asks the brand again.
@@ -116,10 +117,13 @@ def test_an_expired_token_is_renewed_and_the_conversation_goes_on(
     say(page, "After a fresh token.")
     expect(page.locator(".lpsi-window")).to_have_attribute("data-conversation-id", conversation)
     expect(thread(page)).to_have_count(2)
+    expiring.agent_says(conversation, "Still with you.")
+    expect(thread(page).filter(has_text="Still with you.")).to_have_attribute("data-from", "agent")
     shots.take(page, "renewed-same-conversation")
     recorded = expiring.conversation(conversation)
     assert recorded["state"] == "OPEN" and recorded["consumer"]["customerId"] == sub
-    assert [m["text"] for m in recorded["messages"]] == ["Before the token expires.", "After a fresh token."]
+    assert [m["text"] for m in recorded["messages"]] == [
+        "Before the token expires.", "After a fresh token.", "Still with you."]
 
 
 def test_the_popout_signs_in_again_when_its_token_expires(
@@ -144,6 +148,11 @@ def test_the_popout_signs_in_again_when_its_token_expires(
     expect(status).to_have_text(f"Authenticated as {sub}")
     assert conversation_id(window) == conversation
     expect(window.get_by_test_id("chat-input")).to_have_value("Half-typed when the token expired")
+    # The same conversation goes on: sent after the new login, answered in both windows.
+    say(window, "Sent after logging in again.")
+    expiring.agent_says(conversation, "Received.")
+    for chat in (window, page):
+        expect(thread(chat).filter(has_text="Received.")).to_have_attribute("data-from", "agent")
     shots.take(window, "popout-signed-in-again")
 
 
@@ -157,11 +166,13 @@ def test_backend_down_calls_back_with_a_reason(
             log_in(page, web, shots)
             backend_running.close()  # the brand's auth server stops while the customer is on the page
 
-            status = open_chat(page)
-            # A guest, told the page's reason, not the stand-in's "did not call back" timeout.
-            expect(status).to_have_attribute("data-state", "unauthenticated")
-            expect(page.get_by_test_id("chat-note")).to_contain_text("unreachable")
+            open_chat(page)
+            # A guest in the chat; the page's reason on the page, once: the method called back with
+            # it (no "did not call back" timeout from the stand-in in the window's note).
+            expect_guest(page)
+            expect(page.get_by_test_id("chat-note")).to_be_hidden()
             message = page.get_by_test_id("auth-message")
             expect(message).to_be_visible()
             expect(message).to_contain_text("unreachable")
+            expect(page.get_by_text("unreachable")).to_have_count(1)
             shots.take(page, "backend-down-reason-shown")

@@ -1,8 +1,9 @@
 /*
  * The conversation as the visitor sees it, in the embedded window (lptag.js) and the pop-out
- * (window.js) alike: the thread, a text box with Send, the connection's state, and the end of the
- * conversation with a way to start another. It listens to a messaging.js session; it holds no
- * protocol of its own. /tag/tag.js serves this file in front of lptag.js; window.html loads it.
+ * (window.js) alike: who they chat as, the thread, a text box with Send, the connection's state,
+ * and the end of the conversation with a way to start another. It listens to a messaging.js
+ * session; it holds no protocol of its own. /tag/tag.js serves this file in front of lptag.js;
+ * window.html loads it.
  *
  * Text only, never HTML: messages come from the agent and the visitor, reasons from the server.
  */
@@ -12,9 +13,19 @@ var lpStandInChatView = (function () {
   const CONNECTION_TEXT = {
     connecting: "Connecting…",
     reconnecting: "The connection dropped: reconnecting…",
-    renewing: "Your sign-in expired: renewing it…",
+    renewing: "Your login expired: renewing it…",
     failed: "The chat is disconnected",
   };
+
+  // Who the visitor chats as, in the words of the brand's site ("Log in", "guest"): one sentence
+  // for both windows. A guest is a normal state, not an error, and is styled as such (chat.css).
+  const GUEST_TEXT = "You are chatting as a guest. Log in to chat as yourself.";
+
+  // `status`: the window's chat-status element; data-state is what tests wait on.
+  function showVisitor(status, customerId) {
+    status.dataset.state = customerId === null ? "unauthenticated" : "authenticated";
+    status.textContent = customerId === null ? GUEST_TEXT : `Authenticated as ${customerId}`;
+  }
 
   function element(tag, attributes, content) {
     const node = document.createElement(tag);
@@ -26,11 +37,15 @@ var lpStandInChatView = (function () {
 
   // The view's root, hidden until the session has a conversation to show.
   function create(session) {
-    const thread = element("ol", {
-      class: "lpsi-thread", "data-testid": "chat-thread", "aria-label": "Messages", hidden: "",
-    });
+    // chat-messages is the scrolling thread, there from the start (the "no messages yet" line
+    // inside it until the first message); chat-thread is the list of messages in it.
+    const thread = element("ol", { class: "lpsi-list", "data-testid": "chat-thread", hidden: "" });
     const empty = element("p", { class: "lpsi-empty", "data-testid": "chat-empty" },
       "No messages yet. Write below and an agent will answer here.");
+    const messages = element("div", {
+      class: "lpsi-thread", "data-testid": "chat-messages", role: "log", "aria-label": "Messages",
+      "aria-live": "polite",
+    }, [thread, empty]);
     const connection = element("p", {
       class: "lpsi-connection", "data-testid": "chat-connection", "data-state": "connecting", role: "status",
     }, CONNECTION_TEXT.connecting);
@@ -46,7 +61,7 @@ var lpStandInChatView = (function () {
     const ended = element("div", { class: "lpsi-ended", "data-testid": "chat-ended", hidden: "" }, [
       element("p", {}, "This conversation has ended."), again,
     ]);
-    const root = element("div", { class: "lpsi-chat", hidden: "" }, [thread, empty, connection, ended, composer, error]);
+    const root = element("div", { class: "lpsi-chat", hidden: "" }, [messages, connection, ended, composer, error]);
 
     let sending = false;
     const showError = (text) => {
@@ -65,11 +80,11 @@ var lpStandInChatView = (function () {
       composer.hidden = false;
       usable();
     });
-    session.on("messages", (messages) => {
-      thread.replaceChildren(...messages.map(messageItem));
-      thread.hidden = messages.length === 0;
-      empty.hidden = messages.length > 0;
-      thread.scrollTop = thread.scrollHeight;
+    session.on("messages", (list) => {
+      thread.replaceChildren(...list.map(messageItem));
+      thread.hidden = list.length === 0;
+      empty.hidden = list.length > 0;
+      messages.scrollTop = messages.scrollHeight;
     });
     session.on("ended", () => {
       ended.hidden = false;
@@ -127,6 +142,7 @@ var lpStandInChatView = (function () {
     const fromConsumer = message.fromConsumer;
     return element("li", {
       class: `lpsi-message lpsi-message--${fromConsumer ? "consumer" : "agent"}`,
+      "data-testid": "chat-message",
       "data-sequence": String(message.sequence),
       "data-from": fromConsumer ? "consumer" : "agent",
     }, [
@@ -135,5 +151,5 @@ var lpStandInChatView = (function () {
     ]);
   }
 
-  return { create, element };
+  return { create, element, showVisitor };
 })();

@@ -19,16 +19,26 @@
  * When the window opens, the tag reads the account's settings from the stand-in (/api/config) and
  * calls the page's authentication method (default `lpGetAuthenticationToken`) with a callback. A code
  * or JWT goes to LivePerson's IdP (authenticate) for the customer's consumer token; a page that
- * cannot authenticate the visitor leaves them a guest (signup), if the account allows guests. Then
- * the conversation runs over LivePerson's WebSocket (messaging.js, shown by chat-view.js). When the
- * token expires the socket closes with 4401 and the tag asks the page again; the conversation goes on.
+ * cannot authenticate the visitor (no method, or a callback without a code) leaves them a guest
+ * (signup), if the account allows guests. The page's reason goes to the console, not into the
+ * window: a guest is a normal visitor, and the page shows its own errors. Then the conversation
+ * runs over LivePerson's WebSocket (messaging.js, shown by chat-view.js). When the token expires
+ * the socket closes with 4401 and the tag asks the page again; the conversation goes on.
  *
- * The visitor changes (lpTag.newPage after a login or logout without a page load; or a page load,
- * since an open window comes back on the next page of the tab): when the identity function names
- * someone other than before, the tag authenticates again. A guest who logs in steps
- * up, so their conversation goes on as the customer's; a customer who logs out becomes a guest, in
- * a conversation of their own. The guest's token is kept for the tab (sessionStorage), so a guest
- * keeps their conversation from page to page, up to the login.
+ * The visitor changes (lpTag.newPage after a login or logout without a page load, as LivePerson
+ * asks of single-page apps; or a page load, since an open window comes back on the next page of
+ * the tab): when the identity function names someone other than the window's customer, the tag
+ * authenticates again. A guest who logs in steps up, so their conversation goes on as the
+ * customer's; a customer who logs out becomes a new guest (signIn says why). The guest's token is
+ * kept for the tab (sessionStorage), so a guest keeps their conversation from page to page, up to
+ * the login.
+ *
+ * The popped-out window (window.js) follows this window's visitor through popout-link.js: it is
+ * handed the guest's token, so a guest's conversation goes on there too, or it logs the customer
+ * in through the brand. A login inside the pop-out comes back here: the tag fires
+ *   lpTag.events  `lpStandIn` / `popoutAuthenticated`   (the stand-in's own; LivePerson's pop-out
+ *                 tells the page nothing, so a page should also re-check its session when shown)
+ * and waits for the page's lpTag.newPage to authenticate this window too.
  *
  * Plain JavaScript, no build step, no libraries: it is meant to be read.
  */
@@ -37,7 +47,8 @@
 
   const { randomUrlSafe, s256 } = lpStandInCrypto; // static/pkce.js
   const messaging = lpStandInMessaging; // static/messaging.js
-  const { element } = lpStandInChatView; // static/chat-view.js
+  const { element, showVisitor } = lpStandInChatView; // static/chat-view.js
+  const link = lpStandInPopoutLink; // static/popout-link.js
 
   // The tag runs on the brand's page but talks to the origin it was loaded from.
   const script = document.currentScript || document.querySelector('script[src*="/tag/tag.js"]');
@@ -46,6 +57,7 @@
   const CSS_URL = STAND_IN + "/web-sdk/chat.css";
 
   const IDENTITY_TIMEOUT_MS = 5000; // an identity function that never answers means: anonymous
+  const NO_GUESTS = "You are not logged in: log in to chat with us."; // an account without guests
 
   // Keep whatever the page set before the tag loaded: the real snippet sets lpTag.site and
   // lpTag.section, and pages push identities, SDEs and event bindings before the tag arrives.
@@ -74,6 +86,11 @@
 
   replayQueued(queuedEvents);
   reopenOnThisPage();
+  // Only windows of the stand-in's own origin are answered (popout-link.js says why that is enough).
+  link.listen((event) => event.origin === STAND_IN && event.source !== null, {
+    [link.HELLO]: (data, event) => answerPopout(event.source),
+    [link.LOGGED_IN]: () => popoutLoggedIn(),
+  });
 
   // ---------------------------------------------------------------------------------------
   // Events
@@ -241,7 +258,8 @@
       role: "status",
       "aria-live": "polite",
     }, "Connecting…");
-    const identity = element("p", { class: "lpsi-identity", "data-testid": "chat-identity" },
+    // What the page's identity function said: the stand-in's diagnostic, in the footer's details.
+    const identity = element("p", { "data-testid": "chat-identity" },
       "Checking who you are…");
     const note = element("p", { class: "lpsi-note", "data-testid": "chat-note", hidden: "" });
     const popout = element("button", { type: "button", class: "lpsi-button", "data-testid": "chat-popout" },
@@ -253,10 +271,11 @@
       element("header", { class: "lpsi-header" }, [
         element("h2", { class: "lpsi-title" }, "Chat"), popout, close,
       ]),
-      identity,
       status,
       note,
-      element("footer", { class: "lpsi-footer" }, "LivePerson stand-in (local)"),
+      element("footer", { class: "lpsi-footer" }, [
+        element("details", {}, [element("summary", {}, "LivePerson stand-in (local)"), identity]),
+      ]),
     ]);
     (document.body || document.documentElement).appendChild(root);
 
@@ -264,7 +283,8 @@
       root, status, identity, note,
       config: null, session: null, closed: false, authentications: 0,
       customerId: null, // the brand's customer the consumer token names; null for a guest
-      identified: null, // whom the identity function named, to tell when that changes
+      visitor: null, // {since, customerId, guestToken}: what the pop-out is told; null while signing in
+      awaitingPage: false, // the pop-out logged the visitor in: this window waits for lpTag.newPage
       signingIn: null, // the sign-in under way, if any
     };
     popout.addEventListener("click", () => popOut(win));
@@ -289,8 +309,40 @@
     url.searchParams.set("parentWindowOrigin", location.origin);
     const popup = window.open(url.href, "lpsiChatWindow", "popup,width=420,height=640");
     showNote(win, popup
-      ? "The conversation continues in a separate window, which signs in through the brand's login page."
+      ? "The conversation goes on in the pop-out window too."
       : "The browser blocked the pop-out window: allow pop-ups for this site.");
+  }
+
+  // The pop-out asks who chats here (popout-link.js): a guest's token, or that a customer does,
+  // whom the pop-out logs in through the brand. Told once this window is in its conversation, so
+  // that the pop-out finds it open rather than asking for a second one at the same moment.
+  function answerPopout(popout) {
+    const reply = (body) => link.send(popout, STAND_IN, link.VISITOR, body);
+    if (!chat) return reply({ none: true });
+    if (!chat.visitor || !chat.session || !chat.session.live) return reply({ pending: true });
+    const { since, customerId, guestToken } = chat.visitor;
+    reply(customerId === null ? { since, guestToken } : { since, customerId });
+  }
+
+  // The visitor logged in inside the pop-out. The guest the pop-out was handed is spent: its
+  // conversation is the customer's now. This window must not go on as that guest, nor as a new
+  // one (a later login would step the new guest's empty conversation up and close the customer's),
+  // so it authenticates again through the page: at once if the page offers its method, or when
+  // the page, told by the event, has re-checked its session and called lpTag.newPage.
+  function popoutLoggedIn() {
+    remember({ guestToken: null });
+    const win = chat;
+    if (win && win.session && win.customerId === null && !win.signingIn) {
+      win.session.disconnect();
+      win.visitor = null;
+      win.awaitingPage = true;
+      if (win.config && !authenticationMethod(win.config).missing) {
+        signInAgain(win, "You logged in in the pop-out window: logging you in here too…");
+      } else {
+        setStatus(win, "pending", "You logged in in the pop-out window: updating this page…");
+      }
+    }
+    events.trigger("lpStandIn", "popoutAuthenticated", {});
   }
 
   // ---------------------------------------------------------------------------------------
@@ -339,8 +391,8 @@
   // The conversation
 
   async function startConversation(win) {
-    // Who the page identifies, to tell when that changes; asked beside the rest, as it may be slow.
-    const identified = showIdentity(win).then((sub) => (win.identified = sub));
+    // Shown beside the rest, as the page's identity function may be slow.
+    const identified = showIdentity(win);
     fireState("waiting"); // the visitor waits while LivePerson authenticates them
     try {
       const response = await fetch(STAND_IN + "/api/config", { mode: "cors" });
@@ -359,10 +411,15 @@
         // A guest asked to authenticate has a token the IdP will not renew (issued by another
         // stand-in, or expired too long ago): a new guest then, rather than the same refusal again.
         if (win.customerId === null) remember({ guestToken: null });
-        signInAgain(win, "Your sign-in expired: asking the page for a new one…");
+        signInAgain(win, "Your login expired: asking the page for a new one…");
       },
     });
-    win.session.on("token", (token) => win.customerId === null && remember({ guestToken: token }));
+    // A guest's token, extended (4407): the same guest, for the next page and for the pop-out.
+    win.session.on("token", (token) => {
+      if (win.customerId !== null) return;
+      remember({ guestToken: token });
+      if (win.visitor) win.visitor.guestToken = token;
+    });
     win.session.on("conversation", (id) => {
       win.root.dataset.conversationId = id;
       fireState("interactive"); // the conversation is open for messages
@@ -372,13 +429,16 @@
     await Promise.all([identified, signInAgain(win, "Asking the page to authenticate you…")]);
   }
 
-  // The page now identifies someone else (a login, a logout): authenticate again.
+  // lpTag.newPage: when the page now identifies someone other than the window's customer (a
+  // login: someone where there was a guest; a logout: nobody where there was a customer),
+  // authenticate again. Compared with the customer the window's token names, not with what the
+  // identity function said before: the two can disagree (a page that learnt of a login late), and
+  // the window must never go on as a customer the page no longer names.
   async function visitorMayHaveChanged(win) {
     const identified = await showIdentity(win);
     if (win.signingIn) await win.signingIn;
     if (win.closed || !win.session) return;
-    if (identified === win.identified) return; // the same visitor: nothing to do
-    win.identified = identified;
+    if (identified === win.customerId && !win.awaitingPage) return; // the same visitor: nothing to do
     await signInAgain(win, identified ? "You logged in: authenticating you…" : "You logged out…");
   }
 
@@ -386,6 +446,8 @@
   // token this is step-up, and the guest's socket must not see the conversation leave it.
   function signInAgain(win, pendingText) {
     win.session.disconnect();
+    win.visitor = null;
+    win.awaitingPage = false;
     win.signingIn = signIn(win, pendingText).then((token) => {
       win.signingIn = null;
       if (token && !win.closed) win.session.connect(token);
@@ -395,13 +457,20 @@
 
   // A consumer token: the customer's, from the code or JWT the page's method gives, or, when the page
   // cannot authenticate the visitor, a guest's (if the account allows guests). Null on failure, shown.
+  //
+  // Logout: LivePerson documents that a logged-out consumer does not see the authenticated
+  // history. So a customer who logs out does not keep the conversation: the window drops it and
+  // the visitor goes on as a new guest, in a new, empty conversation (no guest token is kept once
+  // a customer is authenticated, so the signup below makes a new guest). The customer's
+  // conversation stays theirs, open for the agent. A login from here steps the new guest's
+  // conversation up, as any guest's (the IdP then closes the customer's earlier open one).
   async function signIn(win, pendingText) {
     setStatus(win, "pending", pendingText);
     let answer;
     try {
       answer = await askPage(win.config);
     } catch (error) {
-      answer = { failure: `Could not ask the page for authentication: ${error.message}` };
+      answer = { fault: `Could not ask the page for authentication: ${error.message}` };
     }
     if (win.closed) return null;
     const guestToken = remembered().guestToken || null;
@@ -418,40 +487,49 @@
       }
       remember({ guestToken: null }); // stepped up: that guest is gone
       win.customerId = messaging.readToken(token).customerId;
+      win.visitor = { since: Date.now(), customerId: win.customerId };
       win.authentications += 1;
       win.status.dataset.authentications = String(win.authentications);
-      setStatus(win, "authenticated", `Authenticated as ${win.customerId}`);
+      showVisitor(win.status, win.customerId);
       showNote(win, null);
       return token;
     }
 
+    // The page's refusal is normal (nobody logged in) and its own to show; a broken contract
+    // (no callback, no reason) is the stand-in's to point out, in the window's note.
+    if (answer.fault) console.warn(`[lpTag stand-in] ${answer.fault}`);
+    else console.info(`[lpTag stand-in] A guest: ${answer.declined}`);
     let token;
     try {
       token = guestToken || await messaging.signup(STAND_IN, win.account);
     } catch (error) {
-      // No guests on this account: the page's reason is the one the visitor can act on.
+      // No guests on this account: say so in the visitor's terms, or give the page's reason.
       const refused = error instanceof messaging.Refusal && error.status === 403;
-      if (!win.closed) setStatus(win, "failed", refused ? answer.failure : error.message);
+      const why = answer.fault || answer.pageReason || NO_GUESTS;
+      if (!win.closed) setStatus(win, "failed", refused ? why : error.message);
       return null;
     }
     remember({ guestToken: token });
     win.customerId = null;
-    setStatus(win, "unauthenticated", "You are chatting as a guest (not signed in).");
-    showNote(win, answer.failure);
+    win.visitor = { since: Date.now(), customerId: null, guestToken: token };
+    showVisitor(win.status, null);
+    showNote(win, answer.fault || null);
     return token;
   }
 
   // Calls the page's method and turns whatever it calls back with into the authenticate request's
-  // body, or a failure to show. Resolves in every case: a silent page ends in a timeout message.
+  // body. Otherwise {declined, pageReason}: the page did not authenticate the visitor (no method, as
+  // on a logged-out page of a single-page app, or a callback with a reason, its own words), or
+  // {fault}: the page broke the contract. Resolves in every case: a silent page ends in a fault.
   async function askPage(config) {
     const method = authenticationMethod(config);
-    if (method.failure) return method;
+    if (method.missing) return { declined: method.missing, pageReason: null };
 
     let verifier = null;
     let challenge;
     if (config.flow === "code" && config.pkce) {
       if (!window.crypto || !crypto.subtle) {
-        return { failure: "PKCE needs crypto.subtle, which browsers give only to secure pages (https, or http on localhost)." };
+        return { fault: "PKCE needs crypto.subtle, which browsers give only to secure pages (https, or http on localhost)." };
       }
       verifier = randomUrlSafe(48); // 64 characters; RFC 7636 asks for 43 to 128
       challenge = await s256(verifier);
@@ -461,7 +539,7 @@
     const outcome = await callPage(method, challenge, seconds * 1000);
     if (outcome.timedOut) {
       return {
-        failure: `The page's ${method.label} did not call back within ${seconds} seconds. ` +
+        fault: `The page's ${method.label} did not call back within ${seconds} seconds. ` +
           "It must always call the callback, with a failure reason if it has no code or token.",
       };
     }
@@ -477,7 +555,7 @@
     }
     const fn = context == null ? undefined : context[name];
     if (typeof fn !== "function") {
-      return { failure: `The page has no ${label} function: LivePerson calls it to get a code or token.` };
+      return { missing: `the page has no ${label} function (LivePerson calls it to get a code or token).` };
     }
     return { fn, context, label };
   }
@@ -520,11 +598,9 @@
       redirectUri = typeof value.redirect_uri === "string" ? value.redirect_uri : null;
     }
     if (!key) {
-      return {
-        failure: reason
-          ? `The page could not authenticate you: ${reason}`
-          : `${label} called back without a code or token, and without a reason.`,
-      };
+      return reason
+        ? { declined: `${label} called back without a code: ${reason}`, pageReason: String(reason) }
+        : { fault: `${label} called back without a code or token, and without a reason.` };
     }
     const body = { authCode: key }; // a JWT too: LivePerson tells them apart by their form
     if (config.flow === "implicit") return { body };

@@ -1,22 +1,33 @@
 /*
  * The popped-out chat window (/le_unified_window/index.html on the stand-in's origin).
  *
+ * It holds the same visitor's conversation as the embedded window it was popped out of, which it
+ * asks through popout-link.js (window.opener, origins checked both ways):
+ *   - a guest: the tag hands over the guest's LivePerson token, and the guest's conversation goes
+ *     on here too. "Log in" then logs the visitor in by redirect (below) and steps that
+ *     conversation up, with its history; the tag and the brand's page are told (LOGGED_IN).
+ *   - a customer: the window logs them in by redirect; the brand knows them, so straight back.
+ *   - no answer (no opener, or no open chat on it): LivePerson's own behaviour, the redirect.
+ * It then goes on following the tag: a login on the brand's site logs this window in too; a logout
+ * there makes it a guest, in a new conversation, as in the embedded window (lptag.js says why).
+ *
  * A popped-out window cannot call the brand page's JavaScript, so it authenticates by redirect,
  * with the request LivePerson sends:
- *   1. Opened without a response: build the request to the brand's authorization endpoint
- *      (response_type, client_id, scope=openid, redirect_uri = this page, a several-KB JSON `state`,
- *      parentWindowOrigin, and with PKCE code_challenge + S256), remember it, and go there.
+ *   1. Build the request to the brand's authorization endpoint (response_type, client_id,
+ *      scope=openid, redirect_uri = this page, a several-KB JSON `state`, parentWindowOrigin, and
+ *      with PKCE code_challenge + S256), remember it, and go there.
  *   2. Back with `code` or `id_token` (query or fragment) and `state`: clear the address bar, accept
  *      the response only if `state` is exactly the one sent, hand the code or token to LivePerson's
- *      IdP (authenticate, channel "popout"), and show who was authenticated, or why not.
+ *      IdP (authenticate, channel "popout"; with the guest's token, step-up), and show who was
+ *      authenticated, or why not.
  *   LivePerson's legacy "openID" connector (the stand-in's --rfc-compliance openid) differs: the
  *   window's configuration travels as a query of redirect_uri instead of in `state`, the token
  *   request gets the configured redirect_uri (https://liveperson.net by default) rather than the
  *   window's, and the implicit flow asks for response_type=token. The window then accepts a
  *   response only if its own configuration, nonce included, came back in the query unchanged.
- *   3. With the consumer token, the customer's conversation over LivePerson's WebSocket
- *      (messaging.js, shown by chat-view.js). When the token expires (close code 4401) the window
- *      goes through step 1 again, the unsent text kept; the conversation goes on after the redirect.
+ *   3. With the consumer token, the conversation over LivePerson's WebSocket (messaging.js, shown by
+ *      chat-view.js). When a customer's token expires (close code 4401) the window goes through
+ *      step 1 again, the unsent text kept; the conversation goes on after the redirect.
  * The window has no lpTag: it fires no lpUnifiedWindow events, as LivePerson's pop-out does not.
  */
 (function () {
@@ -24,47 +35,146 @@
 
   const { randomUrlSafe, s256 } = lpStandInCrypto; // static/pkce.js
   const messaging = lpStandInMessaging; // static/messaging.js
+  const { showVisitor } = lpStandInChatView; // static/chat-view.js
+  const link = lpStandInPopoutLink; // static/popout-link.js
 
   // sessionStorage is per tab and per origin: it survives the round trip through the brand's login
-  // pages, and no other tab or origin can read or plant the request this window is waiting for.
+  // pages, and no other tab or origin can read or plant what this window keeps there.
   const PENDING_KEY = "lpsi.popout.request";
   const PARENT_KEY = "lpsi.popout.parentWindowOrigin";
-  const DRAFT_KEY = "lpsi.popout.draft"; // the text box's content, across a sign-in redirect
+  const DRAFT_KEY = "lpsi.popout.draft"; // the text box's content, across a login redirect
+  const GUEST_KEY = "lpsi.popout.guestToken"; // the guest chatting here, stepped up at the login
+  const FOLLOWED_KEY = "lpsi.popout.followed"; // the `since` of the tag's visitor last followed
   const RESPONSE_PARAMS = ["code", "id_token", "token", "error", "state"];
   const LEGACY_CONFIG = "lpUnifiedWindowConfig"; // the legacy connector's query of redirect_uri
+  const OPENER_WAIT_MS = 3000; // the tag answers at once; silence means LivePerson's default, the redirect
 
   const chat = document.querySelector(".lpsi-window");
   const status = document.querySelector('[data-testid="chat-status"]');
   const detail = document.querySelector('[data-testid="chat-detail"]');
+  const login = document.querySelector('[data-testid="chat-login"]');
   const retry = document.querySelector('[data-testid="chat-retry"]');
-  retry.addEventListener("click", () => {
+  for (const button of [login, retry]) button.addEventListener("click", () => sendRequest());
+
+  let current = null; // {customerId, token}: whom this window chats as; customerId null for a guest
+  let session = null; // one messaging session, connected as `current`
+  let view = null;
+  let busy = false; // leaving for the brand, or redeeming its answer: the tag's news waits
+  let openerTimer = null; // pending while the window waits for the tag's first answer
+
+  // ---------------------------------------------------------------------------------------
+  // Following the embedded window (popout-link.js)
+
+  function parentOrigin() {
+    return sessionStorage.getItem(PARENT_KEY) || "";
+  }
+
+  function canAskOpener() {
+    return Boolean(window.opener && parentOrigin());
+  }
+
+  function followed() {
+    return Number(sessionStorage.getItem(FOLLOWED_KEY)) || 0;
+  }
+
+  // The tag's visitor, if newer than this window's: each of the tag's visitors is followed once,
+  // and a visitor this window logged in itself is newer than the tag's guest it came from.
+  async function followTag(data) {
+    if (busy || data.pending) return; // pending: the tag is signing in, and will say who
+    if (data.none) {
+      if (openerTimer) {
+        clearTimeout(openerTimer);
+        openerTimer = null;
+        sendRequest();
+      }
+      return;
+    }
+    const since = Number(data.since) || 0;
+    if (since <= followed()) return;
+    sessionStorage.setItem(FOLLOWED_KEY, String(since));
+    clearTimeout(openerTimer);
+    openerTimer = null;
+    if (typeof data.guestToken === "string") await chatAsGuest(data.guestToken);
+    else if (typeof data.customerId === "string" && (!current || current.customerId !== data.customerId)) {
+      sendRequest(); // logged in on the brand's site: the brand knows them, so straight back
+    }
+  }
+
+  // The tag's guest. A customer here becomes that guest only after a logout on the brand's site
+  // (a newer visitor); the authenticated conversation leaves this window, as it leaves the tag's.
+  async function chatAsGuest(token) {
+    const consumer = messaging.readToken(token).consumerId;
+    if (current && current.customerId === null && messaging.readToken(current.token).consumerId === consumer) {
+      return; // the same guest, whose token this window may have extended itself
+    }
+    let config;
+    try {
+      config = await standInConfig();
+    } catch (error) {
+      return fail(error.message);
+    }
+    sessionStorage.setItem(GUEST_KEY, token);
+    current = { customerId: null, token };
+    showGuest();
+    converse(config.account, token);
+  }
+
+  function showGuest() {
+    showVisitor(status, null);
+    login.hidden = false;
     retry.hidden = true;
-    sendRequest();
-  });
+  }
+
+  function waitForOpener() {
+    setStatus("pending", "Connecting…");
+    openerTimer = setTimeout(() => {
+      openerTimer = null;
+      if (!current && !busy) sendRequest();
+    }, OPENER_WAIT_MS);
+  }
+
+  function askOpener() {
+    link.send(window.opener, parentOrigin(), link.HELLO, {});
+  }
 
   // ---------------------------------------------------------------------------------------
   // 1. The request
 
+  let asked = null; // the stand-in's /api/config, asked once
+  function standInConfig() {
+    if (!asked) {
+      asked = fetch("/api/config").then((answer) => {
+        if (!answer.ok) throw new Error(`HTTP ${answer.status}`);
+        return answer.json();
+      }).catch((error) => {
+        asked = null;
+        throw new Error(`The LivePerson stand-in did not give its configuration (${error.message}).`);
+      });
+    }
+    return asked;
+  }
+
   async function sendRequest() {
-    setStatus("pending", "Preparing the sign-in request…");
+    busy = true;
+    login.hidden = true;
+    retry.hidden = true;
+    setStatus("pending", "Preparing the login…");
     let config;
     try {
-      const answer = await fetch("/api/config");
-      if (!answer.ok) throw new Error(`HTTP ${answer.status}`);
-      config = await answer.json();
+      config = await standInConfig();
     } catch (error) {
-      return fail(`The LivePerson stand-in did not give its configuration (${error.message}).`);
+      return fail(error.message);
     }
     if (!config.authorization_endpoint) {
       return fail("The stand-in does not know the brand's authorization endpoint: its discovery " +
-        "document is unreachable or has none. The pop-out window cannot sign you in without it.");
+        "document is unreachable or has none. The pop-out window cannot log you in without it.");
     }
     if (config.flow === "code" && config.pkce && !(window.crypto && crypto.subtle)) {
       return fail("PKCE needs crypto.subtle, which browsers give only to secure pages (https, or http on localhost).");
     }
 
     const windowUri = location.origin + location.pathname;
-    const parentWindowOrigin = sessionStorage.getItem(PARENT_KEY) || "";
+    const parentWindowOrigin = parentOrigin();
     // A fresh random value makes every state unique, so no earlier or foreign state can match it.
     const nonce = randomUrlSafe(32);
     const configuration = windowConfig(config, nonce, parentWindowOrigin, windowUri);
@@ -101,7 +211,8 @@
       // The token request's redirect_uri: the authorization request's, or the legacy connector's own.
       tokenRedirectUri: legacy ? config.redirect_uri : redirectUri,
     }));
-    setStatus("pending", "Opening the brand's sign-in page…");
+    if (view) sessionStorage.setItem(DRAFT_KEY, view.input.value);
+    setStatus("pending", "Opening the login page…");
     location.assign(request.href);
   }
 
@@ -147,9 +258,9 @@
     ["conversationEnded", "The conversation has ended. Thank you for contacting us."],
     ["reconnecting", "Reconnecting… Please do not close this window."],
     ["connectionLost", "The connection was lost. We will try again in a moment."],
-    ["authenticating", "Signing you in…"], ["authenticated", "You are signed in."],
+    ["authenticating", "Logging you in…"], ["authenticated", "You are logged in."],
     ["authenticationFailed", "We could not sign you in. Please try again."],
-    ["sessionExpired", "Your session has expired. Please sign in again."],
+    ["sessionExpired", "Your session has expired. Please log in again."],
     ["fileTooLarge", "The file is too large to send."], ["fileTypeNotAllowed", "This type of file cannot be sent."],
     ["uploadFailed", "The file could not be uploaded."], ["download", "Download transcript"],
     ["surveyTitle", "How did we do?"], ["surveySubmit", "Submit"], ["surveySkip", "Skip"],
@@ -181,12 +292,13 @@
   }
 
   async function receive(params) {
+    busy = true;
     const echoed = new URLSearchParams(location.search).getAll(LEGACY_CONFIG);
     // First of all: a code or token must not stay in the address bar or the history.
     history.replaceState(null, "", location.pathname);
     const pending = takePending();
     if (!pending) {
-      return fail("This window has no sign-in request waiting for an answer, so the response was " +
+      return fail("This window has no login request waiting for an answer, so the response was " +
         "refused and sent nowhere.");
     }
     const [sent, came] = pending.legacyQuery
@@ -215,36 +327,24 @@
       if (pending.verifier) body.code_verifier = pending.verifier;
     }
 
-    setStatus("pending", "Signing you in with LivePerson…");
+    setStatus("pending", "Logging you in…");
     let token;
     try {
-      token = await messaging.authenticate(location.origin, pending.account, body);
+      // With the guest's token, step-up: the guest's conversation goes on as the customer's.
+      token = await messaging.authenticate(location.origin, pending.account, body,
+        sessionStorage.getItem(GUEST_KEY));
     } catch (error) {
       return fail(error.message);
     }
-    setStatus("authenticated", `Authenticated as ${messaging.readToken(token).customerId}`);
+    sessionStorage.removeItem(GUEST_KEY);
+    // Newer than any visitor the tag has now: the tag catches up (below), not the other way round.
+    sessionStorage.setItem(FOLLOWED_KEY, String(Date.now()));
+    current = { customerId: messaging.readToken(token).customerId, token };
+    showVisitor(status, current.customerId);
+    busy = false;
     converse(pending.account, token);
-  }
-
-  function converse(account, token) {
-    const session = new messaging.Session({
-      standIn: location.origin,
-      account,
-      // A pop-out cannot call the brand page: it signs in by redirect again, keeping the unsent text.
-      reauthenticate: () => {
-        sessionStorage.setItem(DRAFT_KEY, view.input.value);
-        sendRequest();
-      },
-    });
-    session.on("conversation", (id) => {
-      chat.dataset.conversationId = id;
-      showDetail(`Conversation ${id}.`);
-    });
-    const view = lpStandInChatView.create(session);
-    view.input.value = sessionStorage.getItem(DRAFT_KEY) || "";
-    sessionStorage.removeItem(DRAFT_KEY);
-    chat.insertBefore(view.root, retry);
-    session.connect(token);
+    // The embedded window's guest is spent, and the brand's page may show the login without a reload.
+    if (canAskOpener()) link.send(window.opener, parentOrigin(), link.LOGGED_IN, {});
   }
 
   function takePending() {
@@ -257,7 +357,7 @@
     }
   }
 
-  // The tag passes the brand page's origin; kept for "Sign in again", after the URL was cleared.
+  // The tag passes the brand page's origin; kept for the next login, after the URL was cleared.
   function rememberParentOrigin() {
     const given = new URLSearchParams(location.search).get("parentWindowOrigin");
     if (!given) return;
@@ -270,11 +370,47 @@
   }
 
   // ---------------------------------------------------------------------------------------
+  // 3. The conversation
+
+  function converse(account, token) {
+    if (!session) {
+      session = new messaging.Session({ standIn: location.origin, account, reauthenticate });
+      session.on("conversation", (id) => {
+        chat.dataset.conversationId = id;
+        showDetail(`Conversation ${id}.`);
+      });
+      // A guest's token, extended (4407): kept for the step-up at the login.
+      session.on("token", (token) => {
+        if (!current || current.customerId !== null) return;
+        current.token = token;
+        sessionStorage.setItem(GUEST_KEY, token);
+      });
+      view = lpStandInChatView.create(session);
+      view.input.value = sessionStorage.getItem(DRAFT_KEY) || "";
+      sessionStorage.removeItem(DRAFT_KEY);
+      chat.insertBefore(view.root, chat.querySelector(".lpsi-footer"));
+    }
+    session.connect(token);
+  }
+
+  // The token expired and could not be extended. A customer logs in by redirect again, keeping the
+  // unsent text (sendRequest); a guest takes the tag's guest again, or, alone, is offered the login.
+  function reauthenticate() {
+    if (current && current.customerId !== null) return sendRequest();
+    current = null;
+    sessionStorage.removeItem(GUEST_KEY);
+    sessionStorage.removeItem(FOLLOWED_KEY);
+    if (canAskOpener()) setStatus("pending", "Connecting…");
+    else fail("Your guest chat expired. Log in to chat again.");
+  }
+
+  // ---------------------------------------------------------------------------------------
   // Display and helpers
 
   function setStatus(state, text) {
-    status.dataset.state = state; // pending | authenticated | failed: what tests wait on
+    status.dataset.state = state; // pending | authenticated | unauthenticated | failed: what tests wait on
     status.textContent = text;
+    login.hidden = true;
   }
 
   function showDetail(text) {
@@ -283,6 +419,7 @@
   }
 
   function fail(text) {
+    busy = false;
     setStatus("failed", text);
     retry.hidden = false; // a fresh, legitimate request is one click away
   }
@@ -291,7 +428,14 @@
   // Start: last, once everything above is defined.
 
   rememberParentOrigin();
+  link.listen((event) => event.origin === parentOrigin() && event.source === window.opener,
+    { [link.VISITOR]: followTag });
   const response = responseParams();
   if (response) receive(response);
+  else if (canAskOpener()) waitForOpener();
   else sendRequest();
+  if (canAskOpener()) {
+    askOpener();
+    setInterval(askOpener, link.POLL_MS);
+  }
 })();
