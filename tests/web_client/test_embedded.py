@@ -59,7 +59,7 @@ def test_code_flow_and_a_conversation_with_the_agent(page: Page, site: Site, sho
     assert len(codes) == 1
     assert json.loads(codes[0].post_data or "{}") == {}  # no PKCE: nothing to pass on
     expect(page.get_by_test_id("chat-empty")).to_be_visible()
-    shots.take(page, "embedded-chat-authenticated", readme="account-chat-authenticated")
+    shots.take(page, "embedded-chat-authenticated")
 
     exchange = [
         ("consumer", "Hello, my card was declined."),

@@ -76,7 +76,7 @@ def test_popout_when_logged_in(context: BrowserContext, page: Page, site: Site, 
     # The same customer, so the same conversation, in both windows.
     assert conversation_id(window) == embedded
     expect(window.get_by_test_id("chat-detail")).to_have_text(f"Conversation {embedded}.")
-    shots.take(window, "popout-authenticated", readme="popout-authenticated")
+    shots.take(window, "popout-authenticated")
 
     say(window, "Writing from the pop-out.")
     agent_reply_reaches_both(site.code, [page, window], embedded, "Got it, thanks.")
