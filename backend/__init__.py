@@ -1,5 +1,6 @@
 """The brand's backend: login, the OpenID Connect provider LivePerson authenticates against,
-and the endpoints the brand's apps call when the LivePerson SDK asks for a code or a JWT."""
+the endpoints the brand's apps call when the LivePerson SDK asks for a code or a JWT, and the
+brand's API that LivePerson's bots call for the customer (Consumer Delegation)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend import branding, cli, config, cors, db, errors, home, openapi, request_guard, security_headers
+from backend.brand_api import orders
 from backend.keys import KeyRing
 from backend.liveperson import code, jwt
 from backend.login import api, csrf, page, sessions
-from backend.oidc import authorize, discovery, jwks, token, userinfo
+from backend.oidc import authorize, consent, discovery, jwks, revoke, token, userinfo
 from backend.protocol import nested_jwe
 from backend.protocol.code_grant import Lifetimes
 
@@ -45,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         code=settings["CODE_LIFETIME"],
         access_token=settings["ACCESS_TOKEN_LIFETIME"],
         id_token=settings["ID_TOKEN_LIFETIME"],
+        refresh_token=settings["REFRESH_TOKEN_LIFETIME"],
     )
     app.extensions["liveperson_jwe"] = _liveperson_jwe(settings)
 
@@ -57,7 +60,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     branding.init_app(app)
     cli.init_app(app)
 
-    for module in (home, page, api, discovery, jwks, authorize, token, userinfo, code, jwt, openapi):
+    for module in (home, page, api, discovery, jwks, authorize, consent, token, revoke, userinfo,
+                   code, jwt, orders, openapi):
         app.register_blueprint(module.bp)
     return app
 

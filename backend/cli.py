@@ -11,6 +11,7 @@ import secrets
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import click
@@ -25,9 +26,10 @@ from backend.config import SETTINGS
 from backend.db import get_db
 from backend.keys import public_key_spki_base64
 from backend.login.passwords import MIN_LENGTH
-from backend.models import Client, SigningKey, User
+from backend.models import Client, Order, SigningKey, User
 from backend.models.base import utcnow
 from backend.oidc.discovery import endpoint_urls
+from backend.protocol.delegation import API_SCOPES, ORDERS_READ
 from backend.protocol.redirection import CONNECTORS, LEGACY_CONNECTOR, RFC_CONNECTOR
 from shared import contract
 from shared.validation import secret_input
@@ -49,6 +51,14 @@ DEMO_SDES: list[dict[str, Any]] = [
                                                     "phone": "+1-555-0100"}]}},
 ]
 DEMO_CLIENT_SECRET = "demo-client-secret"  # noqa: S105 (a demo value, printed on purpose)
+DEMO_CLIENT_NAME = "LivePerson"
+# The demo user's orders, which LivePerson's bots read through the demo API (GET /api/v1/orders):
+# (reference, days ago, status, description, total in cents, currency).
+DEMO_ORDERS = (
+    ("A-1001", 41, "delivered", "Trail running shoes, size 42", 12990, "EUR"),
+    ("A-1017", 9, "shipped", "Rain jacket, navy, M", 8950, "EUR"),
+    ("A-1024", 1, "processing", "Two pairs of merino socks", 2400, "EUR"),
+)
 
 # Any local user can read another's command line (`ps`, /proc/PID/cmdline), and shells keep it
 # in their history; a process's environment only its owner and root can read.
@@ -175,9 +185,19 @@ def create_user(email: str, password: str | None, password_file: str | None, lp_
 @click.option("--pkce-required", is_flag=True, help="Refuse authorization requests without PKCE.")
 @click.option("--allow-plain-pkce", is_flag=True, help="Also accept code_challenge_method=plain.")
 @_connector_option
+@click.option("--delegation-scope", "delegation_scopes", multiple=True, metavar="SCOPE",
+              help="Consumer Delegation: a scope of the brand's API the client may be granted "
+                   f"({', '.join(API_SCOPES)}); repeat for each. A code for it also gets a refresh "
+                   "token. None: delegation is off.")
+@click.option("--first-party", is_flag=True,
+              help="The client is the brand's own for its delegated scopes: customers are not "
+                   "asked to consent to them.")
+@click.option("--name", help="The name customers read on the consent page and their account "
+                             "page; default the client id.")
 def create_client(client_id: str, secret: str | None, secret_file: str | None,
                   redirect_uris: tuple[str, ...], pkce_required: bool, allow_plain_pkce: bool,
-                  liveperson_connector: str) -> None:
+                  liveperson_connector: str, delegation_scopes: tuple[str, ...], first_party: bool,
+                  name: str | None) -> None:
     """Register an OAuth client (LivePerson, for one account)."""
     given, source = _given_secret("secret", NEW_CLIENT_SECRET_ENV, secret, secret_file)
     generated = given is None
@@ -185,7 +205,9 @@ def create_client(client_id: str, secret: str | None, secret_file: str | None,
     with _as_click_errors():
         clients.register_client(get_db(), client_id, secret, list(redirect_uris),
                                 pkce_required=pkce_required, allow_plain_pkce=allow_plain_pkce,
-                                liveperson_connector=liveperson_connector, given_by=source)
+                                liveperson_connector=liveperson_connector,
+                                delegation_scopes=list(delegation_scopes), first_party=first_party,
+                                name=name, given_by=source)
     click.echo(f"Created client {client_id}.")
     if generated:
         click.echo(f"Client secret (shown once, stored hashed): {secret}")
@@ -227,10 +249,19 @@ def liveperson_config() -> None:
         ("Redirect URIs registered", " ".join(client.redirect_uris)),
         ("Connector version", f"{CONNECTOR_NAMES[client.liveperson_connector]} "
                               f"(--liveperson-connector {client.liveperson_connector})"),
+        ("Consumer Delegation", _delegation(client)),
+        ("Revocation endpoint", urls["revocation_endpoint"]),
     ]
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         click.echo(f"{label.ljust(width)}  {value}")
+
+
+def _delegation(client: Client) -> str:
+    if not client.delegation_scopes:
+        return "off (create-client --delegation-scope)"
+    consent = "first-party, no consent asked" if client.first_party else "each customer consents once"
+    return f"scope {' '.join(['openid', *client.delegation_scopes])} ({consent})"
 
 
 @click.command("seed-demo")
@@ -240,11 +271,19 @@ def liveperson_config() -> None:
               help="The local LivePerson stand-in, whose pop-out window is a redirect URI.")
 @_connector_option
 def seed_demo(liveperson_url: str, liveperson_connector: str) -> None:
-    """Create the demo user and the demo LivePerson client if they are missing."""
+    """Create the demo user with their orders, and the demo LivePerson client (delegated
+    orders.read, asking each customer's consent), if they are missing."""
     db = get_db()
-    if db.scalar(select(User).where(User.email == DEMO_USER["email"])) is None:
+    user = db.scalar(select(User).where(User.email == DEMO_USER["email"]))
+    if user is None:
         profile = {k: v for k, v in DEMO_USER.items() if k not in ("email", "password")}
-        accounts.create_user(db, DEMO_USER["email"], DEMO_USER["password"], DEMO_SDES, profile)
+        user = accounts.create_user(db, DEMO_USER["email"], DEMO_USER["password"], DEMO_SDES, profile)
+    if db.scalar(select(Order.id).where(Order.user_id == user.id).limit(1)) is None:
+        now = utcnow()
+        db.add_all(Order(user_id=user.id, reference=reference, placed_at=now - timedelta(days=days),
+                         status=status, description=description, total_cents=cents, currency=currency)
+                   for reference, days, status, description, cents, currency in DEMO_ORDERS)
+        db.commit()
     client_id = current_app.config["LIVEPERSON_CLIENT_ID"]
     client = db.get(Client, client_id)
     if client is None:
@@ -252,6 +291,7 @@ def seed_demo(liveperson_url: str, liveperson_connector: str) -> None:
         client = clients.register_client(
             db, client_id, DEMO_CLIENT_SECRET, [*contract.REDIRECT_URIS, popout],
             pkce_required=False, allow_plain_pkce=False, liveperson_connector=liveperson_connector,
+            delegation_scopes=[ORDERS_READ], name=DEMO_CLIENT_NAME,
         )
     click.echo(f"Demo user:   {DEMO_USER['email']} / {DEMO_USER['password']}")
     click.echo(f"Demo client: {client_id} / {DEMO_CLIENT_SECRET}")

@@ -41,6 +41,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ACCESS_TOKEN_LIFETIME", 3600, "Seconds an access token is valid (`expires_in`)."),
     Setting("ID_TOKEN_LIFETIME", 3600,
             "Seconds an id_token is valid; LivePerson asks for a new one when it expires."),
+    Setting("REFRESH_TOKEN_LIFETIME", 7 * 24 * 3600,
+            "Seconds a refresh token (Consumer Delegation) can be used. Each refresh returns a new "
+            "one, valid this long again, so a grant lives while it is used (RFC 9700 §4.14.2)."),
     Setting("SESSION_LIFETIME", 7 * 24 * 3600, "Seconds a login session (cookie or app token) lasts."),
     Setting("KEY_REFRESH_INTERVAL", 30,
             "Seconds a process trusts its cached key list; a rotated key starts signing this "

@@ -2,7 +2,8 @@
 
 Protocol errors (`OAuthError`, raised by `backend/protocol/` and the views) take one path,
 `_oauth_error`: RFC 6749 §5.2 JSON, with the endpoint's own format where it has one (the
-authorization endpoint's redirect or error page, §4.1.2.1; userinfo's challenge, RFC 6750 §3).
+authorization endpoint's and the consent page's redirect or error page, §4.1.2.1; the bearer
+challenge of userinfo and the brand's API, RFC 6750 §3).
 Never a stack trace: unexpected exceptions are logged and answered with a generic message.
 """
 
@@ -14,21 +15,35 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from backend.brand_api import orders
 from backend.keys import KeyStoreError
-from backend.oidc import authorize, userinfo
+from backend.oidc import authorize, consent, userinfo
 from backend.oidc.discovery import PATHS
+from backend.protocol import access_token
 from backend.protocol.errors import OAuthError
 
 # Endpoints whose clients are OAuth libraries: every 4xx is an RFC 6749 §5.2 invalid_request;
 # elsewhere a 400 is too, and other statuses are named after their HTTP reason.
-_OAUTH_PATHS = (PATHS["token_endpoint"], PATHS["userinfo_endpoint"])
+_OAUTH_PATHS = (PATHS["token_endpoint"], PATHS["userinfo_endpoint"], PATHS["revocation_endpoint"])
 _JSON_PATHS = ("/api/", PATHS["jwks_uri"], "/.well-known/", *_OAUTH_PATHS)
+
+
+def _bearer_challenge(realm: str) -> Callable[[OAuthError], ResponseReturnValue]:
+    """RFC 6750 §3: §5.2 JSON with the `WWW-Authenticate` challenge of the resource `realm`."""
+
+    def respond(error: OAuthError) -> ResponseReturnValue:
+        challenge = {"WWW-Authenticate": access_token.challenge(realm, error)}
+        return jsonify(error.as_dict()), error.status, {**error.headers, **challenge}
+
+    return respond
 
 
 # Endpoints (by blueprint) whose errors are not §5.2 JSON.
 _FORMATS: dict[str, Callable[[OAuthError], ResponseReturnValue]] = {
     authorize.bp.name: authorize.error_response,
-    userinfo.bp.name: userinfo.error_response,
+    consent.bp.name: authorize.error_response,
+    userinfo.bp.name: _bearer_challenge("userinfo"),
+    orders.bp.name: _bearer_challenge("api"),
 }
 
 

@@ -18,10 +18,10 @@ def init_app(app: Flask) -> None:
 
 def _refuse_malformed() -> None:
     request.get_data()  # cached first: endpoints that read the raw body still find it
-    for name, value in chain(request.args.items(multi=True), request.form.items(multi=True)):
-        reason = parameters.name_problem(name) or parameters.problem(name, value)
-        if reason is not None:
-            abort(400, description=reason)
+    reason = parameters.pairs_problem(chain(request.args.items(multi=True),
+                                            request.form.items(multi=True)))
+    if reason is not None:
+        abort(400, description=reason)
     if request.is_json:
         try:
             document = request.get_json(silent=True)  # parsed once: the view reads this copy

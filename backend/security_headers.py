@@ -23,9 +23,11 @@ _ALWAYS = {
 
 # Never cached (`Cache-Control: no-store`, and `Pragma: no-cache` for HTTP/1.0 caches, RFC 6749
 # §5.1): session tokens, codes, tokens and user data, in answers and in the authorization
-# endpoint's redirects that carry a code or an id_token, and the login form's CSRF token.
+# endpoint's redirects that carry a code or an id_token, and the CSRF tokens of the login form
+# and the consent page.
 _NO_STORE_PATHS = ("/api/", PATHS["token_endpoint"], PATHS["userinfo_endpoint"],
-                   PATHS["authorization_endpoint"], "/login")
+                   PATHS["revocation_endpoint"], PATHS["authorization_endpoint"], "/login",
+                   "/consent", "/access/")
 
 
 def init_app(app: Flask) -> None:

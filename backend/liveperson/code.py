@@ -4,6 +4,11 @@ The app passes it to the SDK (`callback({ssoKey: code, redirect_uri})` on the we
 `setAuthKey(code)` + `setHostAppRedirectUri(uri)` on mobile); LivePerson then redeems it at the
 token endpoint with the same redirect URI. With PKCE, the SDK's `code_challenge` comes along.
 Errors are raised, and answered as JSON by `backend/errors.py`.
+
+The code is for the identity scopes, plus the brand's API scopes the optional `scope` asks for
+(Consumer Delegation, `protocol/delegation.py`): those the client is registered for and, unless
+it is first-party for them, the customer allowed it before on the consent page, since no page
+can be shown here. The answer's `scope` says what the code grants.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from flask_login import current_user, login_required
 
 from backend import store
 from backend.liveperson.client import liveperson_client, request_body
-from backend.protocol import code_grant, pkce
+from backend.protocol import code_grant, delegation, pkce
 from backend.protocol.claims import SUPPORTED_SCOPES
 from backend.protocol.errors import invalid_request
 
@@ -39,16 +44,22 @@ def code() -> ResponseReturnValue:
         )
     elif client.pkce_required:
         raise invalid_request("The LivePerson client requires PKCE: send code_challenge.")
+    grants = store.current()
+    user = current_user.user
+    consented = grants.find_consent(user.id, client.client_id)
+    scopes = delegation.without_asking(
+        client, [*SUPPORTED_SCOPES, *delegation.registered(client, body.get("scope", ""))], consented
+    )
     lifetime = current_app.config["CODE_LIFETIME"]
     issued = code_grant.issue_code(
-        store.current(),
+        grants,
         client=client,
-        user=current_user.user,
+        user=user,
         redirect_uri=redirect_uri,
-        scopes=list(SUPPORTED_SCOPES),
+        scopes=scopes,
         auth_time=current_user.auth_time,
         lifetime=lifetime,
         code_challenge=challenge or None,
         code_challenge_method=method,
     )
-    return jsonify(code=issued, redirect_uri=redirect_uri, expires_in=lifetime)
+    return jsonify(code=issued, redirect_uri=redirect_uri, expires_in=lifetime, scope=" ".join(scopes))

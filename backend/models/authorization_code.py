@@ -2,7 +2,8 @@
 issued for, and the access token it is exchanged for (§4.1.4).
 
 Code and token share one row so that the exchange is one conditional UPDATE (one database
-round trip), and so that revoking "every token issued from the code" on reuse is that row.
+round trip). The row also stands for the grant: revoking "every token issued from the code"
+(on reuse) is its `revoked_at`, which the refresh tokens of the grant answer to as well.
 """
 
 from __future__ import annotations
@@ -39,5 +40,8 @@ class AuthorizationCode(Base):
     access_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     access_token_expires_at: Mapped[datetime | None]
     access_token_revoked_at: Mapped[datetime | None]
+    # Every token issued from the code, this access token and the refresh token family
+    # (models/refresh_token.py): on the code's reuse, a refresh token's reuse or revocation.
+    revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined")

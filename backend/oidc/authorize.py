@@ -5,6 +5,10 @@ LivePerson opens it in the popped-out chat window: the customer logs in here if 
 sent back to the window's redirect URI with a code (code flow) or an id_token (implicit flow)
 and LivePerson's several-KB `state`, unchanged. Errors are raised, and `backend/errors.py`
 redirects them to the client or, when redirecting is unsafe, shows an error page.
+
+A code for the brand's API scopes (Consumer Delegation, `protocol/delegation.py`) waits for the
+customer's consent when the client needs it: the consent page is shown here, after the login
+and before the code, and its answer is posted to `/consent` (`consent.py`), which goes on here.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from backend.db import get_db
 from backend.login.sessions import Login
 from backend.models.base import utcnow
 from backend.oidc.discovery import PATHS
-from backend.protocol import code_grant, id_token
+from backend.protocol import code_grant, delegation, id_token
 from backend.protocol.authorization_request import AuthorizationError, AuthorizationRequest, parse
 from backend.protocol.errors import OAuthError
 
@@ -38,13 +42,34 @@ _LOGIN_AFTER_LIFETIME = 600  # seconds a user may spend on the login page
 @bp.route(PATHS["authorization_endpoint"], methods=["GET", "POST"])
 def authorize() -> ResponseReturnValue:
     params = request.form if request.method == "POST" else request.args
+    return proceed(parse(store.current(), params), params)
+
+
+def proceed(auth: AuthorizationRequest, params: MultiDict[str, str],
+            consented: bool = False) -> ResponseReturnValue:
+    """The validated request `auth` (with its `params`), once the login and the consent are
+    settled: on to the login page, the consent page, or the client. `consented`: the customer
+    has just allowed it on the consent page."""
     status = redirect_status()
-    auth = parse(store.current(), params)
     login: Login | None = current_user if current_user.is_authenticated else None
     if login is None or _needs_reauthentication(auth, login, params.get(_LOGIN_AFTER)):
         if "none" in auth.prompt:
             raise auth.error("login_required", "The user is not logged in.")
         return redirect(url_for("login_page.login", next=_resume_path(auth, params)), code=status)
+    asked = [] if consented else delegation.to_ask(
+        auth.client, auth.scopes,
+        store.current().find_consent(login.user.id, auth.client.client_id),
+        again="consent" in auth.prompt,
+    )
+    if asked:
+        if "none" in auth.prompt:
+            raise auth.error("consent_required", "The customer has not allowed the client "
+                             f"{' '.join(asked)} (OpenID Connect Core §3.1.2.6).")
+        return render_template(
+            "consent.html", client_name=auth.client.display_name, scopes=asked,
+            descriptions=delegation.API_SCOPES, email=login.user.email,
+            authorization_request=urlencode(list(params.items(multi=True))),
+        )
     return redirect(_respond(auth, login), code=status)
 
 

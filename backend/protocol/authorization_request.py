@@ -4,6 +4,9 @@ Validation happens in the order the RFC's error rules need (§4.1.2.1): first wh
 whether redirecting is safe (client and exact redirect URI, `redirection.py`), then everything
 else, whose errors go back to the client's redirect URI with `state`.
 
+The scope is the identity scopes (`claims.py`) and, for a code, the brand's API scopes the
+client is registered for (`delegation.py`); other values are ignored.
+
 A client registered for LivePerson's legacy openID connector (`redirection.py`) may add the
 pop-out window's query to a registered URI, and its `response_type=token` is that connector's
 implicit flow: it is answered as `id_token` is, with the id_token in the fragment.
@@ -15,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from backend.protocol import pkce, redirection
+from backend.protocol import delegation, pkce, redirection
 from backend.protocol.claims import granted_scope
 from backend.protocol.errors import OAuthError, UnsafeRedirect, single_values
 from backend.protocol.storage import ClientStore, RegisteredClient
@@ -140,6 +143,9 @@ def parse(store: ClientStore, params: Any) -> AuthorizationRequest:
     scopes = granted_scope(values.get("scope", ""))
     if "openid" not in scopes:
         raise fail("invalid_scope", "The scope must include 'openid'.")
+    if response_type == "code":
+        # Only a code leads to an access token, so only a code carries the brand's API scopes.
+        scopes += delegation.registered(client, values["scope"])
 
     prompt = frozenset(values.get("prompt", "").split())
     if not prompt <= set(PROMPTS):

@@ -7,8 +7,10 @@ binding (client and secret, redirect URI, expiry, PKCE, not yet used), consumes 
 stores the access token, so that of concurrent redemptions exactly one succeeds. The redirect
 URI is the code's own, or for a client of LivePerson's legacy connector any URI registered
 for it (`redirection.token_accepts`). When the step matches nothing, the request is refused
-with the reason, found by reading; nothing is changed, except that reuse revokes the access
-token issued from the code (§4.1.2, §10.5).
+with the reason, found by reading; nothing is changed, except that reuse revokes every token
+issued from the code (§4.1.2, §10.5).
+The response names the granted `scope` (§5.1). A grant that holds an API scope of the brand's
+(`delegation.py`) also gets a refresh token (§1.5), the first of its family (`refresh_grant.py`).
 """
 
 from __future__ import annotations
@@ -18,12 +20,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn, Protocol
 
-from backend.protocol import client_auth, id_token, pkce, redirection
+from backend.protocol import client_auth, delegation, id_token, pkce, redirection
 from backend.protocol.bearer import digest, new_secret
 from backend.protocol.client_auth import ClientCredentials
 from backend.protocol.errors import invalid_grant, invalid_request
 from backend.protocol.id_token import IssuerKey, Subject
-from backend.protocol.storage import GrantStore, NewCode, Redemption, RegisteredClient
+from backend.protocol.storage import (
+    GrantStore,
+    NewCode,
+    NewRefreshToken,
+    Redemption,
+    RegisteredClient,
+)
 from shared.pkce import METHODS, challenge_of, verifier_well_formed
 
 
@@ -36,6 +44,7 @@ class Lifetimes:
     code: int
     access_token: int
     id_token: int
+    refresh_token: int
 
 
 def issue_code(
@@ -100,10 +109,11 @@ def redeem(
         ))
     if grant is None:
         _refuse(store, credentials, code, redirect_uri, verifier, now)
-    return {
+    response = {
         "access_token": access_token,
         "token_type": "Bearer",
         "expires_in": lifetimes.access_token,
+        "scope": grant.scope,
         "id_token": id_token.issue(
             issuer=issuer,
             subject=grant.claims,
@@ -115,6 +125,18 @@ def redeem(
             nonce=grant.nonce,
         ),
     }
+    if delegation.delegated(grant.scope.split()):
+        refresh_token = new_secret()
+        store.save_refresh_token(NewRefreshToken(
+            token_hash=digest(refresh_token),
+            code_hash=grant.code_hash,
+            client_id=credentials.client_id,
+            user_id=grant.user_id,
+            scope=grant.scope,
+            expires_at=now + timedelta(seconds=lifetimes.refresh_token),
+        ))
+        response["refresh_token"] = refresh_token
+    return response
 
 
 def _refuse(store: GrantStore, credentials: ClientCredentials, code: str | None,
@@ -131,7 +153,7 @@ def _refuse(store: GrantStore, credentials: ClientCredentials, code: str | None,
     if stored is None or stored.client_id != client.client_id:
         raise invalid_grant("The authorization code is not valid for this client.")
     if stored.consumed_at is not None:
-        store.revoke_tokens(code_hash, now)
+        store.revoke_grant(code_hash, now)
         raise invalid_grant("The authorization code was already used; its tokens are revoked.")
     if stored.expires_at <= now:
         raise invalid_grant("The authorization code has expired.")

@@ -41,6 +41,10 @@ def invalid_grant(description: str) -> OAuthError:
     return OAuthError("invalid_grant", description)
 
 
+def invalid_scope(description: str) -> OAuthError:
+    return OAuthError("invalid_scope", description)
+
+
 def invalid_token(description: str) -> OAuthError:
     """RFC 6750 §3.1: the access token is unknown, expired or revoked."""
     return OAuthError("invalid_token", description, status=401)
@@ -50,6 +54,15 @@ def token_required(description: str) -> OAuthError:
     """RFC 6750 §3.1: a request that carries no access token at all gets a bare challenge,
     without an error code."""
     return OAuthError(None, description, status=401)
+
+
+class InsufficientScope(OAuthError):
+    """RFC 6750 §3.1: 403, and the challenge names the `scope` the resource needs."""
+
+    def __init__(self, scope: str) -> None:
+        super().__init__("insufficient_scope", f"The access token was not granted the scope {scope!r}.",
+                         status=403)
+        self.scope = scope
 
 
 class InvalidClient(OAuthError):

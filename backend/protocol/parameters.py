@@ -12,9 +12,9 @@ a request with a malformed parameter is an `invalid_request`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-# Characters, per parameter name, wherever it comes from (query, form, JSON, HTTP Basic).
 # Characters, per parameter name, wherever it comes from (query, form, JSON, HTTP Basic). Other
 # parameters are bounded where their own rule lives (pkce.py, authorization_request.py) or are
 # never stored; the request line and MAX_CONTENT_LENGTH bound them all.
@@ -28,12 +28,18 @@ MAX_LENGTHS = {
     "redirect_uri": 12000,
     "code": 512,
     "access_token": 512,
+    "refresh_token": 512,
+    "token": 512,  # RFC 7009's: an access or refresh token
     "device_token": 512,
     # LivePerson's pop-out window sends several KB of JSON. The login page carries the whole
     # authorization request, `state` encoded twice, in `next`: 12,000 characters still fit
     # gunicorn's 32 KiB request line (gunicorn.conf.py).
     "state": 12000,
     "next": 32768,
+    # The consent form carries the authorization request it answers, url-encoded once: up to
+    # three characters for each of state's and redirect_uri's 12,000. Each of its parameters
+    # meets these limits as well (`pairs_problem`).
+    "authorization_request": 100000,
 }
 # The backend's JSON bodies are flat objects; nesting is only ever an attack on a parser.
 MAX_JSON_DEPTH = 8
@@ -58,6 +64,15 @@ def problem(name: str, value: str) -> str | None:
     if reason is None and len(value) > MAX_LENGTHS.get(name, len(value)):
         reason = f"must be at most {MAX_LENGTHS[name]} characters"
     return None if reason is None else f"The parameter '{name}' {reason}."
+
+
+def pairs_problem(pairs: Iterable[tuple[str, str]]) -> str | None:
+    """Why one of the (name, value) parameters is refused, or None."""
+    for name, value in pairs:
+        reason = name_problem(name) or problem(name, value)
+        if reason is not None:
+            return reason
+    return None
 
 
 def name_problem(name: str) -> str | None:

@@ -1,14 +1,16 @@
-"""The login page customers meet, on the brand's site or inside LivePerson's pop-out window: in
-the brand's words and colours (BRAND_NAME, BRAND_COLOR, BRAND_ACCENT, LOGIN_HINT), and without a
-horizontal scroll at a phone's 375 px and the pop-out's 420 px, measured in Chromium."""
+"""The pages customers meet, on the brand's site or inside LivePerson's pop-out window (the login
+page, the consent page, the account page): in the brand's words and colours (BRAND_NAME,
+BRAND_COLOR, BRAND_ACCENT, LOGIN_HINT), and without a horizontal scroll at a phone's 375 px and
+the pop-out's 420 px, measured in Chromium."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.support import servers
 from tests.support.backend_app import make_app
@@ -48,6 +50,46 @@ def test_the_login_page_fits_a_phone_and_the_popout(
         widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert widths[0] <= widths[1], f"{widths[0]} px of content in a {widths[1]} px window"
         page.screenshot(path=str(_screenshot(f"login-{width}px.png")))
+    finally:
+        page.close()
+
+
+def assert_fits(page: Page) -> None:
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"{widths[0]} px of content in a {widths[1]} px window"
+
+
+@pytest.mark.parametrize("width", [375, 420])
+def test_the_consent_and_account_pages_fit_a_phone_and_the_popout(
+        browser: Browser, branded: LiveServer, width: int) -> None:
+    """The pop-out asks for orders.read: log in, the consent page, Allow, and the account page
+    that lists LivePerson with its Revoke button; Revoke empties the list."""
+    page = browser.new_page(viewport={"width": width, "height": 700})
+    try:
+        # The redirect to LivePerson is answered here: the tests stay on loopback.
+        page.route("https://liveperson.net/**", lambda route: route.fulfill(body="LivePerson"))
+        query = urlencode({"response_type": "code", "client_id": "liveperson-demo",
+                           "redirect_uri": "https://liveperson.net", "scope": "openid orders.read",
+                           "state": "x" * 3000})
+        page.goto(f"{branded.url}/oauth2/v3/authorize?{query}")
+        page.get_by_test_id("login-email").fill("demo@example.com")
+        page.get_by_test_id("login-password").fill("demo-password")
+        page.get_by_test_id("login-submit").click()
+        page.get_by_test_id("consent-allow").wait_for()
+        assert page.title() == "Allow access · Acme Outfitters"
+        assert page.get_by_test_id("consent-title").text_content() == "Allow LivePerson to act for you?"
+        assert_fits(page)
+        page.screenshot(path=str(_screenshot(f"consent-{width}px.png")))
+
+        page.get_by_test_id("consent-allow").click()
+        page.wait_for_url("https://liveperson.net/?code=*")
+
+        page.goto(branded.url + "/")
+        page.get_by_test_id("revoke-liveperson-demo").wait_for()
+        assert_fits(page)
+        page.screenshot(path=str(_screenshot(f"account-{width}px.png")))
+        page.get_by_test_id("revoke-liveperson-demo").click()
+        page.get_by_test_id("no-access").wait_for()
     finally:
         page.close()
 

@@ -25,7 +25,7 @@ from sqlalchemy import func, inspect, select
 from backend import create_app
 from backend.config import SETTINGS
 from backend.db import get_db
-from backend.models import Client, SigningKey, User
+from backend.models import Client, Order, SigningKey, User
 from tests.support import servers
 from tests.support.backend_app import (
     CLIENT_ID,
@@ -249,6 +249,80 @@ def test_existing_client_id_is_refused(app, runner):
         "--redirect-uri", "https://attacker.example/cb",
     ]), CLIENT_ID, "exists")
     assert snapshot(app) == before
+
+
+# -- Consumer Delegation ---------------------------------------------------------------
+
+
+def stored_client(app, client_id: str) -> Client:
+    with app.app_context():
+        return get_db().get(Client, client_id)
+
+
+def test_create_client_with_delegation(app, runner):
+    """--delegation-scope (repeatable, each kept once) turns delegation on; --first-party waives
+    the consent; --name is what customers read."""
+    ok(runner.invoke(args=[
+        "create-client", "--client-id", "brand-app", "--secret", "s" * 20,
+        "--redirect-uri", "https://liveperson.net", "--delegation-scope", "orders.read",
+        "--delegation-scope", "orders.read", "--first-party", "--name", "Brand app",
+    ]))
+    client = stored_client(app, "brand-app")
+    assert client.delegation_scopes == ["orders.read"]
+    assert client.first_party is True
+    assert client.display_name == "Brand app"
+
+
+def test_create_client_without_delegation_has_it_off(app, runner):
+    ok(runner.invoke(args=["create-client", "--client-id", "plain", "--secret", "s" * 20,
+                           "--redirect-uri", "https://liveperson.net"]))
+    client = stored_client(app, "plain")
+    assert client.delegation_scopes == []
+    assert client.first_party is False
+    assert client.display_name == "plain"
+
+
+@pytest.mark.parametrize(("arguments", "words"), [
+    (["--delegation-scope", "orders.write"], ["--delegation-scope", "orders.read"]),
+    (["--delegation-scope", "orders.read", "--delegation-scope", "openid"], ["--delegation-scope"]),
+    (["--first-party"], ["--first-party", "--delegation-scope"]),
+    (["--name", "  "], ["--name"]),
+    (["--name", "n" * 101], ["--name", "100"]),
+])
+def test_delegation_refusals_change_nothing(app, runner, arguments, words):
+    before = snapshot(app)
+    refused(runner.invoke(args=["create-client", "--client-id", "new-client", "--secret", "s" * 20,
+                                "--redirect-uri", "https://liveperson.net", *arguments]), *words)
+    assert snapshot(app) == before
+
+
+def test_seed_demo_gives_the_demo_client_delegation_and_the_demo_user_orders(app, runner):
+    """The demo LivePerson client may be granted orders.read, with each customer's consent; the
+    demo user has orders to read. Seeding again adds nothing."""
+    client = stored_client(app, CLIENT_ID)
+    assert client.delegation_scopes == ["orders.read"]
+    assert client.first_party is False
+    assert client.display_name == "LivePerson"
+    assert count(app, Order) == 3
+    before = snapshot(app)
+    ok(runner.invoke(args=["seed-demo"]))
+    assert snapshot(app) == before
+
+
+def test_liveperson_config_shows_delegation_and_revocation(runner, client):
+    rows = config_rows(ok(runner.invoke(args=["liveperson-config"])))
+    assert rows["Consumer Delegation"] == "scope openid orders.read (each customer consents once)"
+    discovery = client.get("/.well-known/openid-configuration").json
+    assert rows["Revocation endpoint"] == discovery["revocation_endpoint"]
+
+
+def test_liveperson_config_of_a_client_without_delegation(app, runner, monkeypatch):
+    ok(runner.invoke(args=["create-client", "--client-id", "lp-plain", "--secret", "s" * 20,
+                           "--redirect-uri", "https://liveperson.net"]))
+    monkeypatch.setenv("BACKEND_LIVEPERSON_CLIENT_ID", "lp-plain")
+    other = another_process(app)
+    rows = config_rows(ok(other.test_cli_runner().invoke(args=["liveperson-config"])))
+    assert rows["Consumer Delegation"] == "off (create-client --delegation-scope)"
 
 
 # -- passwords and client secrets off the command line -----------------------------------

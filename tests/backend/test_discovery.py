@@ -120,3 +120,15 @@ def test_id_token_kid_is_in_jwks(client, document):
     kid = jwt.get_unverified_header(id_token)["kid"]
     jwks = client.get(path_of(document["jwks_uri"])).json
     assert kid in {key["kid"] for key in jwks["keys"]}
+
+
+def test_consumer_delegation_is_advertised(client, document):
+    """RFC 8414 §2 and RFC 7009 §2: the revocation endpoint, served under the issuer with the
+    token endpoint's client authentication; the refresh grant; the brand API's scopes."""
+    assert document["revocation_endpoint"] == ISSUER + "/oauth2/v3/revoke"
+    assert document["revocation_endpoint_auth_methods_supported"] == \
+        document["token_endpoint_auth_methods_supported"]
+    revoke = client.post(path_of(document["revocation_endpoint"]), data={"token": "x"})
+    assert revoke.status_code == 401  # served, and asks the client to authenticate
+    assert {"authorization_code", "refresh_token"} <= set(document["grant_types_supported"])
+    assert "orders.read" in document["scopes_supported"]

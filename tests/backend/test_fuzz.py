@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import parse_qs, quote_plus, urlencode, urlsplit
 
 import pytest
 import schemathesis
@@ -55,16 +55,18 @@ from tests.backend.test_openapi import deref, max_length
 from tests.support.backend_app import (
     CLIENT_ID,
     CLIENT_SECRET,
+    DELEGATED_SCOPE,
     EMAIL,
     ISSUER,
     PASSWORD,
     REDIRECT_URI,
     basic,
     bearer,
+    delegated_tokens,
+    form_field,
     issue_code,
     login,
     make_app,
-    redeem,
 )
 
 CHECKS = [
@@ -93,8 +95,8 @@ SESSION_COOKIE = "backend_session"
 
 
 class Credentials:
-    """The demo user's login (as a bearer token and as the cookie), an access token issued to
-    the LivePerson client, and that client's Basic credentials. The login happens when an
+    """The demo user's login (as a bearer token and as the cookie), an access token of a
+    delegated grant of the LivePerson client, and that client's Basic credentials. The login happens when an
     operation first needs it: it costs an Argon2 hash, which operations without security skip."""
 
     def __init__(self, app: Flask) -> None:
@@ -118,10 +120,8 @@ class Credentials:
 
     @cached_property
     def access_token(self) -> str:
-        client = self.app.test_client()
-        response = redeem(client, issue_code(client, self.session_token))
-        assert response.status_code == 200, response.json
-        return response.json["access_token"]
+        # A delegated grant's (the customer consented): it reaches the brand API's 200 as well.
+        return delegated_tokens(self.app.test_client())["access_token"]
 
     def apply(self, case: Case) -> None:
         """Send what the operation's security requirements ask for."""
@@ -401,7 +401,7 @@ def test_answers_random_data_cannot_reach_are_as_described(app: Flask) -> None:
     call("GET /oauth2/v3/userinfo", 401, headers=bearer("unknown"))
 
     call("POST /api/liveperson/code", 200, headers=bearer(token), media_type="application/json",
-         body={"code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"})
+         body={"code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "scope": "orders.read"})
     call("POST /api/liveperson/code", 400, headers=bearer(token), media_type="application/json",
          body={"redirect_uri": "https://evil.example"})
     call("POST /api/liveperson/jwt", 200, headers=bearer(token))
@@ -426,6 +426,38 @@ def test_answers_random_data_cannot_reach_are_as_described(app: Flask) -> None:
     assert redirected("GET /oauth2/v3/authorize", 302, query=authorization).startswith("/login?next=")
     call("GET /oauth2/v3/authorize", 400, query={**authorization, "client_id": "unknown"})
     call("POST /oauth2/v3/authorize", 303, body=authorization, media_type=form, cookies=logged_in)
+
+    # Consumer Delegation: the consent page and its answers, the refresh grant, revocation,
+    # the brand API, and revoking a client's access on the account page.
+    delegated = {**authorization, "scope": DELEGATED_SCOPE}
+    page = call("GET /oauth2/v3/authorize", 200, query=delegated, cookies=logged_in).content.decode()
+    answer = {"csrf_token": form_field(page, "csrf_token"), "decision": "deny",
+              "authorization_request": form_field(page, "authorization_request")}
+    assert "error=access_denied" in redirected("POST /consent", 303, body=answer, media_type=form,
+                                               cookies=logged_in)
+    allowed = redirected("POST /consent", 303, body={**answer, "decision": "allow"}, media_type=form,
+                         cookies=logged_in)
+    refresh_grant = {"grant_type": "refresh_token",
+                     "refresh_token": json.loads(call(
+                         "POST /oauth2/v3/token", 200, media_type=form, headers=basic(),
+                         body={**grant, "code": parse_qs(urlsplit(allowed).query)["code"][0]},
+                     ).content)["refresh_token"]}
+    call("POST /oauth2/v3/token", 400, body={**refresh_grant, "scope": "openid admin"},
+         media_type=form, headers=basic())
+    refreshed = json.loads(call("POST /oauth2/v3/token", 200, body=refresh_grant, media_type=form,
+                                headers=basic()).content)
+    call("GET /api/v1/orders", 200, headers=bearer(refreshed["access_token"]))
+    call("GET /api/v1/orders", 403, headers=bearer(access_token))
+    call("GET /api/v1/orders", 401, headers=bearer("unknown"))
+    call("POST /oauth2/v3/revoke", 200, body={"token": refreshed["access_token"]}, media_type=form,
+         headers=basic())
+    call("POST /oauth2/v3/revoke", 401, body={"token": "x"}, media_type=form,
+         headers=basic(secret="wrong"))
+    call("GET /api/v1/orders", 401, headers=bearer(refreshed["access_token"]))
+    home = browser.get("/", headers={"Cookie": f"{SESSION_COOKIE}={cookie}"}).text
+    call("POST /access/revoke", 303, body={"csrf_token": form_field(home, "csrf_token"),
+                                           "client_id": CLIENT_ID},
+         media_type=form, cookies=logged_in)
 
     call("GET /login", 200, query={"next": "/oauth2/v3/authorize?client_id=x"})
     call("POST /login", 401, body={"csrf_token": csrf, "email": EMAIL, "password": "wrong"},

@@ -66,6 +66,38 @@ def test_0003_gives_existing_clients_the_rfc_connector_and_downgrades(app, runne
     assert redeem(client, issue_code(client)).status_code == 200
 
 
+def test_0004_adds_delegation_that_existing_clients_do_without_and_downgrades(app, runner, tmp_path):
+    """0004 adds Consumer Delegation: the refresh token, consent and order tables, and the
+    clients' delegation columns. Clients registered before it keep what they had: no delegated
+    scope, so no consent question; the downgrade removes it all and keeps clients and users."""
+    engine = app.extensions["db_engine"]
+    result = runner.invoke(args=["create-client", "--client-id", "lp-delegating", "--secret", "s" * 20,
+                                 "--redirect-uri", "https://liveperson.net",
+                                 "--delegation-scope", "orders.read", "--first-party"])
+    assert result.exit_code == 0, result.output
+    with engine.begin() as connection:
+        command.downgrade(migrations.config(connection), "0003")
+    tables = set(inspect(engine).get_table_names())
+    assert not tables & {"refresh_tokens", "consents", "orders"}
+    assert not client_columns(engine) & {"delegation_scopes", "first_party", "name"}
+    code_columns = {column["name"] for column in inspect(engine).get_columns("authorization_codes")}
+    assert "revoked_at" not in code_columns
+    with engine.connect() as connection:
+        kept = set(connection.scalars(text("SELECT client_id FROM clients")))
+        users = connection.scalar(text("SELECT count(*) FROM users"))
+    assert kept == {CLIENT_ID, "lp-delegating"}
+    assert users == 1
+    dispose(app)
+    again = make_app(tmp_path, DATABASE_URL=app.config["DATABASE_URL"])  # init-db upgrades, seed-demo
+    with again.app_context():
+        rows = get_db().execute(select(Client.client_id, Client.delegation_scopes, Client.first_party)).all()
+    assert sorted(map(tuple, rows)) == [(CLIENT_ID, [], False), ("lp-delegating", [], False)]
+    client = again.test_client()
+    tokens = redeem(client, issue_code(client, scope="orders.read")).json
+    assert tokens["scope"] == "openid profile email phone"  # the demo client is as it was
+    assert "refresh_token" not in tokens
+
+
 def test_a_database_made_before_migrations_is_refused_with_the_fix(empty_database):
     engine = create_engine(empty_database)
     Base.metadata.create_all(engine)

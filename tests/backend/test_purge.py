@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from backend.db import get_db
-from backend.models import AuthorizationCode, LoginFailure, LoginSession
+from backend.models import AuthorizationCode, LoginFailure, LoginSession, RefreshToken
 from backend.models.base import utcnow
-from tests.support.backend_app import bearer, issue_code, login, redeem
+from tests.support.backend_app import bearer, delegated_tokens, issue_code, login, redeem, refresh
 
 
 def count(app, model) -> int:
@@ -68,3 +68,23 @@ def test_failed_logins_outside_the_window_go(app, client, runner):
     age(app, LoginFailure, "at", 900 + 1)
     purge(runner)
     assert count(app, LoginFailure) == 0
+
+
+def test_a_live_refresh_token_keeps_its_grant_and_expired_ones_go(app, client, runner):
+    """A code whose grant has a live refresh token stays (it holds the grant's revocation); once
+    every refresh token and access token of the grant has expired, all of it goes."""
+    tokens = delegated_tokens(client)
+    age(app, AuthorizationCode, "expires_at", 120)
+    age(app, AuthorizationCode, "access_token_expires_at", 1)
+    purge(runner)
+    assert count(app, AuthorizationCode) == 1
+    assert count(app, RefreshToken) == 1
+    renewed = refresh(client, tokens["refresh_token"])
+    assert renewed.status_code == 200, renewed.json
+
+    age(app, RefreshToken, "expires_at", 1)
+    age(app, RefreshToken, "access_token_expires_at", 1)
+    output = purge(runner)
+    assert "2 refresh tokens" in output and "1 authorization codes" in output
+    assert count(app, RefreshToken) == 0
+    assert count(app, AuthorizationCode) == 0

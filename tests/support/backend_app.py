@@ -5,15 +5,19 @@ that act as the apps and as LivePerson do."""
 from __future__ import annotations
 
 import base64
+import re
 import sqlite3
 from contextlib import closing
+from html import unescape
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select, text
+from werkzeug.test import TestResponse
 
 from backend import create_app
 from backend.cli import DEMO_CLIENT_SECRET, DEMO_USER
@@ -28,6 +32,8 @@ EMAIL = DEMO_USER["email"]
 PASSWORD = DEMO_USER["password"]
 REDIRECT_URI = LIVEPERSON_REDIRECT_URIS[0]
 POPOUT_URI = "http://127.0.0.1:8002/le_unified_window/index.html"
+# Consumer Delegation: the demo client is registered for the brand API's orders.read.
+DELEGATED_SCOPE = "openid orders.read"
 
 
 # PyJWT checks the signature and nothing else: the claims are what the tests examine.
@@ -183,3 +189,60 @@ def snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
             table.name: sorted(map(tuple, db.execute(select(table)).all()), key=repr)
             for table in Base.metadata.sorted_tables
         }
+
+
+def form_field(page: str, name: str) -> str:
+    """The value of the page's hidden form field `name`."""
+    match = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', page)
+    assert match, f"no hidden {name} field in:\n{page}"
+    return unescape(match.group(1))
+
+
+def authorize(client: FlaskClient, client_id: str = CLIENT_ID, **params: str) -> TestResponse:
+    """GET the authorization endpoint for a code, for the delegated scope unless told otherwise
+    (the browser is expected to be logged in)."""
+    query = {"response_type": "code", "client_id": client_id, "redirect_uri": REDIRECT_URI,
+             "scope": DELEGATED_SCOPE, "state": "st", **params}
+    return client.get("/oauth2/v3/authorize", query_string=query)
+
+
+def answer_consent(client: FlaskClient, page: TestResponse, decision: str = "allow") -> TestResponse:
+    """Press Allow or Deny on the consent page `page`, as the browser that got it."""
+    assert page.status_code == 200, page.data
+    html = page.get_data(as_text=True)
+    return client.post("/consent", data={
+        "csrf_token": form_field(html, "csrf_token"),
+        "authorization_request": form_field(html, "authorization_request"),
+        "decision": decision,
+    })
+
+
+def redirect_params(response: TestResponse) -> dict[str, str]:
+    """The query parameters of a redirect's Location."""
+    assert response.status_code in (302, 303), response.data
+    query = urlsplit(response.headers["Location"]).query
+    return {name: values[0] for name, values in parse_qs(query).items()}
+
+
+def delegated_tokens(client: FlaskClient) -> dict[str, Any]:
+    """The token response of a delegated grant, through the real flow: log in, consent on the
+    consent page, redeem the code as LivePerson does."""
+    login(client)
+    page = authorize(client)
+    response = answer_consent(client, page) if page.status_code == 200 else page
+    tokens = redeem(client, redirect_params(response)["code"])
+    assert tokens.status_code == 200, tokens.json
+    assert "refresh_token" in tokens.json, tokens.json
+    return tokens.json
+
+
+def refresh(client: FlaskClient, refresh_token: str, *, headers: dict[str, str] | None = None,
+            **form: str) -> TestResponse:
+    """POST grant_type=refresh_token as LivePerson does (Basic credentials unless told otherwise)."""
+    data = {"grant_type": "refresh_token", "refresh_token": refresh_token, **form}
+    return client.post("/oauth2/v3/token", data=data, headers=basic() if headers is None else headers)
+
+
+def orders(client: FlaskClient, access_token: str) -> TestResponse:
+    """The demo brand API, as a bot calls it with a delegated access token."""
+    return client.get("/api/v1/orders", headers=bearer(access_token))

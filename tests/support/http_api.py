@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from html import unescape
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import jwt
 import requests
@@ -19,6 +19,8 @@ CLIENT_SECRET = DEMO_CLIENT_SECRET
 EMAIL = DEMO_USER["email"]
 PASSWORD = DEMO_USER["password"]
 POPOUT_URI = "http://127.0.0.1:8002/le_unified_window/index.html"
+REDIRECT_URI = "https://liveperson.net"
+DELEGATED_SCOPE = "openid orders.read"  # the demo client may be granted the brand API's orders.read
 TIMEOUT = 15  # seconds any single HTTP request may take before the test errors out
 
 
@@ -76,3 +78,51 @@ def verify_id_token(base: str, token: str) -> tuple[dict[str, Any], dict[str, An
     decoded = jwt.decode_complete(token, fetch_key(base, token), algorithms=["RS256"],
                                   options={"verify_aud": False})
     return decoded["header"], decoded["payload"]
+
+
+class _ProxyClient(requests.Session):
+    """A browser as instances behind a TLS-terminating proxy see it: an https issuer makes the
+    cookies Secure, the instances serve http on loopback, and this client sends them anyway."""
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        response = super().send(request, **kwargs)
+        for cookie in self.cookies:
+            cookie.secure = False
+        return response
+
+
+def delegated_tokens(base: str) -> dict[str, Any]:
+    """A delegated grant's tokens, as the pop-out window and LivePerson get them: log in with the
+    form, Allow on the consent page (when it asks), redeem the code with Basic credentials."""
+    browser = _ProxyClient()
+    authorization = "/oauth2/v3/authorize?" + urlencode({
+        "response_type": "code", "client_id": CLIENT_ID, "redirect_uri": REDIRECT_URI,
+        "scope": DELEGATED_SCOPE, "state": "st"})
+    logged_in = html_login(browser, f"{base}/login?{urlencode({'next': authorization})}")
+    assert logged_in.status_code == 303, logged_in.text
+    answer = browser.get(base + authorization, allow_redirects=False, timeout=TIMEOUT)
+    if answer.status_code == 200:  # the consent page
+        answer = browser.post(f"{base}/consent", allow_redirects=False, timeout=TIMEOUT, data={
+            "csrf_token": hidden_field(answer.text, "csrf_token"),
+            "authorization_request": hidden_field(answer.text, "authorization_request"),
+            "decision": "allow",
+        })
+    assert answer.status_code in (302, 303), answer.text
+    code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
+    tokens = requests.post(f"{base}/oauth2/v3/token", auth=(CLIENT_ID, CLIENT_SECRET), timeout=TIMEOUT,
+                           data={"grant_type": "authorization_code", "code": code,
+                                 "redirect_uri": REDIRECT_URI})
+    assert tokens.status_code == 200 and "refresh_token" in tokens.json(), tokens.text
+    return tokens.json()
+
+
+def refresh(base: str, refresh_token: str) -> requests.Response:
+    """grant_type=refresh_token as LivePerson sends it, with HTTP Basic client credentials."""
+    return requests.post(f"{base}/oauth2/v3/token", auth=(CLIENT_ID, CLIENT_SECRET), timeout=TIMEOUT,
+                         data={"grant_type": "refresh_token", "refresh_token": refresh_token})
+
+
+def orders(base: str, access_token: str) -> requests.Response:
+    """The demo brand API, as a bot calls it."""
+    return requests.get(f"{base}/api/v1/orders", headers={"Authorization": f"Bearer {access_token}"},
+                        timeout=TIMEOUT)
