@@ -8,7 +8,7 @@ token requests as LivePerson does, and `reasons.py` turns each answer into a rep
 """
 
 from shared.checker.reasons import CheckResult
-from shared.checker.registry import CHECK_IDS, run_checks
+from shared.checker.registry import CHECK_IDS, DELEGATION_CHECK_IDS, run_checks
 from shared.checker.run import Target
 
-__all__ = ["CHECK_IDS", "CheckResult", "Target", "run_checks"]
+__all__ = ["CHECK_IDS", "DELEGATION_CHECK_IDS", "CheckResult", "Target", "run_checks"]

@@ -1,6 +1,7 @@
 """The brand backend's app API, called as this project's app calls it: log in with an email and
 a password (`POST /api/session`), then ask for a code for LivePerson (`POST /api/liveperson/code`),
-with or without a PKCE challenge. The checks that redeem codes of their own get them here.
+with or without a PKCE challenge, and with the scopes the delegation checks ask for. The checks
+that redeem codes of their own get them here.
 """
 
 from __future__ import annotations
@@ -25,14 +26,18 @@ class BackendApp:
         self._session: str | None = None
         self._login_failure: NotRun | None = None
 
-    def fresh_code(self, redirect_uri: str, *, pkce_challenge: str | None = None) -> str:
+    def fresh_code(
+        self, redirect_uri: str, *, pkce_challenge: str | None = None, scope: str | None = None
+    ) -> str:
         """A new code from `POST /api/liveperson/code` for `redirect_uri`, bound to an S256
-        `pkce_challenge` when given."""
+        `pkce_challenge` when given, asking for `scope` when given."""
         session = self._login()
         url = self._url("/api/liveperson/code")
         body = {"redirect_uri": redirect_uri}
         if pkce_challenge is not None:
             body.update(code_challenge=pkce_challenge, code_challenge_method="S256")
+        if scope is not None:
+            body["scope"] = scope
         try:
             response = requests.post(
                 url, json=body, headers={"Authorization": f"Bearer {session}"}, timeout=self._timeout

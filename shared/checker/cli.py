@@ -1,5 +1,6 @@
 """`liveperson-check ISSUER_URL --client-id ID [--client-secret-file F] [--redirect-uri URI]
-(--code=CODE | --email E [--password-file F]) [--json] [--timeout SECONDS] [--allow-host HOST[:PORT]]`
+(--code=CODE | --email E [--password-file F]) [--delegation-scope SCOPE [--brand-api URL]] [--json]
+[--timeout SECONDS] [--allow-host HOST[:PORT]]`
 
 The client secret and the password come from a file, an environment variable
 (LIVEPERSON_CHECK_CLIENT_SECRET, LIVEPERSON_CHECK_PASSWORD) or a hidden prompt; on the command
@@ -19,7 +20,7 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from shared.checker.reasons import FAIL, CheckResult
-from shared.checker.registry import CHECK_IDS, run_checks
+from shared.checker.registry import CHECK_IDS, DELEGATION_CHECK_IDS, run_checks
 from shared.checker.run import DEFAULT_REDIRECT_URI, DEFAULT_TIMEOUT, Target
 from shared.validation import secret_input
 from shared.validation.discovery import allowed_host
@@ -77,6 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
         "or be asked for it at a hidden prompt",
     )
     password.add_argument("--password", help=f"the password for --email itself; {_VISIBLE}")
+    parser.add_argument(
+        "--delegation-scope",
+        metavar="SCOPE",
+        help="also check Consumer Delegation: ask for codes with this delegated scope (with --email), "
+        "then check the refresh grant, rotation, reuse and revocation: " + ", ".join(DELEGATION_CHECK_IDS),
+    )
+    parser.add_argument(
+        "--brand-api",
+        metavar="URL",
+        help="with --delegation-scope: the brand API a bot calls with the delegated access token (GET)",
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON document instead of lines")
     parser.add_argument(
         "--timeout",
@@ -113,6 +125,8 @@ def parse_target(
         parser.error("--code is empty")
     if args.code is not None and (args.password is not None or args.password_file is not None):
         parser.error("--password goes with --email, not with --code")
+    if args.delegation_scope is not None and args.email is None:
+        parser.error("--delegation-scope needs --email: the checks ask for codes with that scope")
     if not args.timeout > 0:
         parser.error("--timeout must be a positive number of seconds")
     try:
@@ -156,12 +170,14 @@ def parse_target(
         password=password,
         timeout=args.timeout,
         allow_hosts=tuple(args.allow_host),
+        delegation_scope=args.delegation_scope,
+        brand_api=args.brand_api,
     )
     return target, args.json
 
 
 def render_lines(results: Sequence[CheckResult]) -> str:
-    width = max(len(check_id) for check_id in CHECK_IDS)
+    width = max(len(result.id) for result in results)
     return "\n".join(f"{result.id.ljust(width)}  {result.status}  {result.reason}" for result in results)
 
 

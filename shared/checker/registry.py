@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from shared.checker.checks import discovery, id_token, refusals, token_exchange, userinfo
+from shared.checker.checks import delegation, discovery, id_token, refusals, token_exchange, userinfo
 from shared.checker.reasons import CheckResult, Outcome, outcome
 from shared.checker.run import Run, Target
 
@@ -21,6 +21,9 @@ class Check:
     function: Callable[[Run], Outcome]
     # Runs once every check of the first code is done (see run_checks).
     after_first_code: bool = False
+    # Runs only when a delegated scope is named (Target.delegation_scope): Consumer Delegation
+    # is a feature LivePerson turns on per account, not a requirement.
+    delegation: bool = False
 
 
 CHECKS = (
@@ -44,16 +47,23 @@ CHECKS = (
     # Last: it judges a successful exchange's headers, which client-auth-* record when
     # token-exchange made none.
     Check("no-store", refusals.no_store, after_first_code=True),
+    # In this order: the API is called before the reuse revokes the grant, and after.
+    Check("delegation-refresh", delegation.delegation_refresh, after_first_code=True, delegation=True),
+    Check("delegation-api", delegation.delegation_api, after_first_code=True, delegation=True),
+    Check("delegation-reuse", delegation.delegation_reuse, after_first_code=True, delegation=True),
+    Check("delegation-revoked", delegation.delegation_revoked, after_first_code=True, delegation=True),
 )
-CHECK_IDS = tuple(check.id for check in CHECKS)
+CHECK_IDS = tuple(check.id for check in CHECKS if not check.delegation)
+DELEGATION_CHECK_IDS = tuple(check.id for check in CHECKS if check.delegation)
 
 
 def run_checks(target: Target) -> list[CheckResult]:
     """Every check against `target`, reported in CHECKS's order. Never raises for the brand's faults."""
     run = Run(target)
+    chosen = [check for check in CHECKS if not check.delegation or target.delegation_scope is not None]
     # The first code's checks, through its replay by code-reuse, run before those that ask for
     # codes of their own, so that the replay comes soon after the exchange: a code refused for
     # having expired proves nothing about reuse. The sort is stable.
-    ordered = sorted(CHECKS, key=lambda check: check.after_first_code)
+    ordered = sorted(chosen, key=lambda check: check.after_first_code)
     results = {check.id: outcome(check.id, partial(check.function, run)) for check in ordered}
-    return [results[check_id] for check_id in CHECK_IDS]
+    return [results[check.id] for check in chosen]

@@ -37,6 +37,10 @@ class Target:
     password: str | None = field(default=None, repr=False)
     timeout: float = DEFAULT_TIMEOUT
     allow_hosts: tuple[str, ...] = ()  # hosts besides the issuer's that discovery may point to
+    # Consumer Delegation, checked only when a delegated scope is named: the scope asked for with
+    # a fresh code, and the brand API its access token must open (GET, Bearer).
+    delegation_scope: str | None = None
+    brand_api: str | None = None
 
 
 class Run:
@@ -60,6 +64,7 @@ class Run:
         self.claims: dict[str, Any] | None = None
         self.unreadable: ValidationFailure | None = None  # why the id_token could not be parsed
         self.success_headers: Mapping[str, str] | None = None  # of a successful token response
+        self.delegation: Delegation | None = None  # what delegation-refresh obtained
 
     def need_endpoints(self) -> BrandEndpoints:
         if self.endpoints is None:
@@ -95,6 +100,22 @@ class Run:
             raise NotRun(WARN, NEEDS_FRESH_CODE)
         return self.app
 
-    def fresh_code(self, *, pkce_challenge: str | None = None) -> str:
+    def need_delegation(self) -> Delegation:
+        if self.delegation is None:
+            raise NotRun(WARN, "not checked: no delegated tokens were obtained (see delegation-refresh).")
+        return self.delegation
+
+    def fresh_code(self, *, pkce_challenge: str | None = None, scope: str | None = None) -> str:
         """A new code for the configured redirect_uri (see `BackendApp.fresh_code`)."""
-        return self.need_app().fresh_code(self.target.redirect_uri, pkce_challenge=pkce_challenge)
+        return self.need_app().fresh_code(
+            self.target.redirect_uri, pkce_challenge=pkce_challenge, scope=scope
+        )
+
+
+@dataclass
+class Delegation:
+    """The refresh tokens of one delegated grant, in the order they were issued, and the access
+    token of the latest refresh."""
+
+    refresh_tokens: list[str]
+    access_token: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from shared.checker import CHECK_IDS
+from shared.checker import CHECK_IDS, DELEGATION_CHECK_IDS
 
 # Runs the checker against an issuer with extra options; returns exit status and JSON document.
 Checker = Callable[..., tuple[int, dict[str, Any]]]
@@ -19,8 +19,10 @@ def reasons(document: dict[str, Any]) -> dict[str, str]:
     return {check["id"]: check["reason"] for check in document["checks"]}
 
 
-def assert_well_formed(document: dict[str, Any]) -> None:
-    assert [check["id"] for check in document["checks"]] == list(CHECK_IDS)
+def assert_well_formed(document: dict[str, Any], delegation: bool = False) -> None:
+    """Every check once, in the registry's order; the delegation checks last, when asked for."""
+    expected = [*CHECK_IDS, *(DELEGATION_CHECK_IDS if delegation else ())]
+    assert [check["id"] for check in document["checks"]] == expected
     for check in document["checks"]:
         assert check["status"] in ("PASS", "WARN", "FAIL")
         assert check["reason"].strip()
