@@ -29,3 +29,9 @@ STANDIN_ACCOUNT = "12345678"
 RFC_CONNECTOR = "oauth2"
 LEGACY_CONNECTOR = "openid"
 CONNECTORS = (RFC_CONNECTOR, LEGACY_CONNECTOR)
+# Consumer Delegation: where the brand sends the customer back from a verification link
+# ("Consumer Delegation: Configuration": `https://{domain}/callback/{account_id}/redirectCode`,
+# the IdP's domain). A brand registers it, on the stand-in's origin, as a redirect URI.
+DELEGATION_CALLBACK_PATH = "/callback/{account}/redirectCode"
+# The scope an app installation needs to read delegated tokens ("Consumer Delegation: Get Tokens API").
+DELEGATED_TOKEN_SCOPE = "delegated.token.read.external"  # noqa: S105 (a scope)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from shared import contract
 from shared.liveperson import create_app
 from shared.liveperson.request_log import MaskedRequestLog
-from shared.liveperson.settings import from_arguments
+from shared.liveperson.settings import APP_SECRET_FILE, from_arguments
 
 
 def main() -> None:
@@ -16,7 +16,13 @@ def main() -> None:
     print(f"  inspector      {origin}/inspector")
     print(f"  Web SDK tag    {origin}/tag/tag.js?site={settings.account}")
     print(f"  pop-out window {origin}{contract.POPOUT_WINDOW_PATH}")
-    print(f"  JWE public key {origin}/api/jwe-public-key", flush=True)
+    print(f"  JWE public key {origin}/api/jwe-public-key")
+    bot = " (the demo bot answers questions about orders)" if settings.bot else ""
+    print(f"  agent          {origin}/agent{bot}")
+    secret = "as given" if settings.app_client_secret else f"in {settings.instance_folder / APP_SECRET_FILE}"
+    print(f"  Get Tokens API app {settings.app_client_id}, its secret {secret}")
+    callback = settings.public_url + contract.DELEGATION_CALLBACK_PATH.format(account=settings.account)
+    print(f"  verification link's redirect URI (register it with the brand) {callback}", flush=True)
     # The development server is enough for a local stand-in; threads let the page's script and
     # the brand's calls proceed side by side.
     app.run(host=args.host, port=args.port, threaded=True, request_handler=MaskedRequestLog)

@@ -3,13 +3,18 @@
 They mirror what a brand enters in LivePerson's console for an authenticated account. The client
 secret is best given as a file or a variable (LIVEPERSON_CLIENT_SECRET_FILE, LIVEPERSON_CLIENT_SECRET),
 or typed at the prompt: on the command line every local user can read it.
+
+Consumer Delegation adds the app installation that may read delegated tokens (the Get Tokens
+API's client credentials; its secret by file or variable only, else one made in the instance
+folder), the scope the verification link asks for, and the demo bot (`--bot`) with the brand API
+it calls.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +24,7 @@ from shared.validation.authenticate import Settings as ValidationSettings
 from shared.validation.discovery import allowed_host
 
 FLOWS = ("code", "implicit")
+APP_SECRET_FILE = "app-client-secret"  # noqa: S105 (a file name) in the instance folder, when none is given
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,18 @@ class StandInSettings:
     unauthenticated_messaging: bool = True  # LivePerson's Messaging.Un_Auth_Messaging feature
     unauthenticated_lifetime: int = 3600  # seconds an unauthenticated consumer token lasts
     idle_timeout: float = 60  # seconds without a frame before a consumer's socket is closed
+    # Where browsers reach the stand-in: the verification link's redirect URI is on this origin.
+    public_url: str = "http://127.0.0.1:8002"
+    delegation_scope: str = "openid orders.read"  # what the verification link asks the brand for
+    # The app installation allowed to read delegated tokens (Get Tokens API); no secret given:
+    # one is made in the instance folder (APP_SECRET_FILE).
+    app_client_id: str = "liveperson-app"
+    app_client_secret: str | None = field(default=None, repr=False)
+    bot: bool = False  # the demo bot answers the customers' questions about their orders
+    brand_api_url: str | None = None  # what the bot calls; default the issuer's /api/v1/orders
+
+    def orders_url(self) -> str:
+        return self.brand_api_url or self.validation.issuer.rstrip("/") + "/api/v1/orders"
 
 
 # Each default is stated once, in the dataclasses; an option's default is its field's.
@@ -133,6 +151,32 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--unauthenticated-lifetime", type=int, default=_default("unauthenticated_lifetime"))
     p.add_argument("--idle-timeout", type=float, default=_default("idle_timeout"))
     p.add_argument(
+        "--public-url", default=_env("PUBLIC_URL"),
+        help="where browsers reach the stand-in (default http://HOST:PORT); the verification "
+        "link's redirect URI is {public-url}/callback/{account}/redirectCode",
+    )
+    p.add_argument(
+        "--delegation-scope", default=_default("delegation_scope"),
+        help="the scope the verification link asks the brand for (Consumer Delegation)",
+    )
+    p.add_argument(
+        "--app-client-id", default=_default("app_client_id"),
+        help="the app installation that may read delegated tokens (Get Tokens API)",
+    )
+    p.add_argument(
+        "--app-client-secret-file", metavar="FILE",
+        help="a file holding the app installation's secret; or set LIVEPERSON_APP_CLIENT_SECRET or "
+        f"LIVEPERSON_APP_CLIENT_SECRET_FILE; default: made once, in the instance folder's {APP_SECRET_FILE}",
+    )
+    p.add_argument(
+        "--bot", action="store_true", default=_flag("BOT"),
+        help="the demo bot: answers questions about orders from the brand's API",
+    )
+    p.add_argument(
+        "--brand-api-url", default=_default("brand_api_url"),
+        help="the brand API the bot calls for the customer's orders (default: ISSUER/api/v1/orders)",
+    )
+    p.add_argument(
         "--allow-host",
         action="append",
         type=allowed_host,
@@ -163,6 +207,13 @@ def from_arguments(
             file_variable="LIVEPERSON_CLIENT_SECRET_FILE",
             ask=ask or secret_input.terminal_prompt(),
             prompt=f"Client secret of {args.client_id or 'the client'} (Enter for none): ",
+        )
+        app_client_secret = secret_input.resolve(
+            value=None,
+            file=args.app_client_secret_file,
+            environ=os.environ,
+            variable="LIVEPERSON_APP_CLIENT_SECRET",
+            file_variable="LIVEPERSON_APP_CLIENT_SECRET_FILE",
         )
     except secret_input.SecretUnavailable as error:
         p.error(str(error))
@@ -200,4 +251,10 @@ def from_arguments(
         unauthenticated_messaging=args.unauthenticated_messaging,
         unauthenticated_lifetime=args.unauthenticated_lifetime,
         idle_timeout=args.idle_timeout,
+        public_url=(args.public_url or f"http://{args.host}:{args.port}").rstrip("/"),
+        delegation_scope=args.delegation_scope,
+        app_client_id=args.app_client_id,
+        app_client_secret=app_client_secret or None,
+        bot=args.bot,
+        brand_api_url=args.brand_api_url,
     )

@@ -5,6 +5,12 @@ Implicit flow: decrypt the JWE when one is configured, then validate the id_toke
 Either way: RS256 signature with the brand's key, `iss`, `iat`/`exp`, `sub`, `lp_sdes`, and
 optionally userinfo. The `Exchange` returned says what was sent, what came back, and which
 checks passed, whatever the outcome.
+
+Consumer Delegation (LivePerson's "Consumer Delegation" pages) adds two exchanges with the same
+client: the refresh of a delegated access token, and the code exchange of the verification link
+of an unauthenticated conversation, which proves no identity, so only the access token counts.
+The tokens granted come back beside the `Exchange` as a `Grant`, never inside it: exchanges are
+records, kept and shown.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from shared.validation.discovery import BrandEndpoints, discover, host_of
 from shared.validation.errors import FAILED_TO_DECRYPT, INPUT_VALIDATION, ValidationFailure
 from shared.validation.jwe import EncryptionKeyPair, is_jwe
 from shared.validation.masking import masked
-from shared.validation.token_exchange import AUTH_METHODS, HttpRecord, exchange_code
+from shared.validation.token_exchange import AUTH_METHODS, Grant, HttpRecord, exchange_code, refresh
 from shared.validation.userinfo import fetch_userinfo
 
 
@@ -118,7 +124,8 @@ class Authenticator:
 
     def with_code(
         self, code: str, redirect_uri: str, code_verifier: str | None = None, channel: str = "web"
-    ) -> Exchange:
+    ) -> tuple[Exchange, Grant | None]:
+        """The exchange, and what the brand granted when the customer is authenticated."""
         exchange = Exchange(next(self._ids), "code", channel)
         exchange.received = masked(
             {"authCode": code, "redirect_uri": redirect_uri, "code_verifier": code_verifier}
@@ -149,9 +156,42 @@ class Authenticator:
             if self.settings.userinfo:
                 self._userinfo(exchange, body.get("access_token"), claims["sub"])
         except ValidationFailure:
-            return exchange
+            return exchange, None
         exchange.succeed(claims, attributes)
-        return exchange
+        return exchange, Grant.of(body)
+
+    def with_delegation_code(
+        self, code: str, redirect_uri: str, code_verifier: str
+    ) -> tuple[Exchange, Grant | None]:
+        """The verification link's code, exchanged with its PKCE verifier ("Consumer Delegation:
+        How It Works", unauthenticated conversations); the grant, or None with the reason
+        recorded."""
+        exchange = Exchange(next(self._ids), "delegation", "verification")
+        exchange.received = masked(
+            {"code": code, "redirect_uri": redirect_uri, "code_verifier": code_verifier}
+        )
+        return self._granting(
+            exchange,
+            "token-exchange",
+            lambda endpoint: exchange_code(
+                endpoint,
+                code=code,
+                redirect_uri=redirect_uri,
+                code_verifier=code_verifier,
+                require="access_token",
+                **self._client(),
+            ),
+        )
+
+    def refresh(self, refresh_token: str) -> tuple[Exchange, Grant | None]:
+        """A delegated access token renewed ("Consumer Delegation: Introduction"); the grant, or
+        None with the reason recorded."""
+        exchange = Exchange(next(self._ids), "refresh", "delegation")
+        return self._granting(
+            exchange,
+            "token-refresh",
+            lambda endpoint: refresh(endpoint, refresh_token=refresh_token, **self._client()),
+        )
 
     def with_jwt(self, token: str, channel: str = "web") -> Exchange:
         exchange = Exchange(next(self._ids), "implicit", channel)
@@ -180,6 +220,33 @@ class Authenticator:
         )
         hosts = [host_of(url) for url in configured if url]
         return (*self.settings.allow_hosts, *(host for host in hosts if host))
+
+    def _client(self) -> dict[str, Any]:
+        """How the client authenticates at the token endpoint, the same for every grant."""
+        settings = self.settings
+        return {
+            "client_id": settings.client_id,
+            "client_secret": settings.client_secret,
+            "auth_method": settings.auth_method,
+            "timeout": settings.timeout,
+        }
+
+    def _granting(
+        self,
+        exchange: Exchange,
+        check: str,
+        request: Callable[[str], tuple[dict[str, Any], HttpRecord]],
+    ) -> tuple[Exchange, Grant | None]:
+        try:
+            endpoints = self._discover(exchange)
+            with exchange.step(check, f"{endpoints.token_endpoint} granted an access token."):
+                body, record = request(endpoints.token_endpoint)
+                exchange.http.append(record)
+        except ValidationFailure:
+            return exchange, None
+        grant = Grant.of(body)
+        exchange.result = {"flow": exchange.flow, "scope": grant.scope if grant else None}
+        return exchange, grant
 
     # -- steps ---------------------------------------------------------------------------
 

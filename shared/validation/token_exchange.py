@@ -1,5 +1,12 @@
-"""The code exchange exactly as LivePerson sends it: RFC 6749 §4.1.3, form-encoded, with the
-client's credentials as HTTP Basic (`client_secret_basic`) or in the body (`client_secret_post`).
+"""The requests LivePerson sends the brand's token endpoint, form-encoded, with the client's
+credentials as HTTP Basic (`client_secret_basic`) or in the body (`client_secret_post`):
+
+- the code exchange, RFC 6749 §4.1.3 (LivePerson's "Consumer Authentication — Detailed API");
+- the refresh of a delegated access token, §6 (LivePerson's "Consumer Delegation: Introduction":
+  "the refresh_token will be used to renew the access_token"; it does not document the request,
+  so it is the standard one, authenticated as the code exchange is).
+
+What the brand granted comes back as a `Grant`, which the caller holds and no record ever does.
 """
 
 from __future__ import annotations
@@ -16,6 +23,9 @@ from shared.validation.masking import masked
 from shared.validation.safe_json import DOCUMENT_LIMIT, JsonRejected, loads
 
 AUTH_METHODS = ("basic", "post")
+# Where a token response's member is required, for the reason given when it is missing.
+_REQUIRED_BY = {"id_token": "OpenID Connect Core §3.1.3.3", "access_token": "RFC 6749 §5.1"}
+MAX_EXPIRES_IN = 10 * 365 * 24 * 3600  # seconds; a longer expires_in is read as no expiry given
 
 
 @dataclass
@@ -55,7 +65,7 @@ def request_tokens(
     else:
         form.update(client_id=client_id, client_secret=client_secret)
     # What was sent is hidden wherever the brand's answer might echo it.
-    sent = [client_secret, *(form.get(name) for name in ("code", "code_verifier"))]
+    sent = [client_secret, *(form.get(name) for name in ("code", "code_verifier", "refresh_token"))]
     record = HttpRecord("POST", token_endpoint, masked(headers), masked(form))
     try:
         response = requests.post(token_endpoint, data=form, headers=headers, timeout=timeout)
@@ -77,6 +87,41 @@ def request_tokens(
     return response, body, record
 
 
+@dataclass(frozen=True)
+class Grant:
+    """The tokens of a successful token response, for the caller to keep or drop; never shown in
+    a repr, so never in a traceback or a log either."""
+
+    access_token: str = field(repr=False)
+    refresh_token: str | None = field(repr=False)
+    id_token: str | None = field(repr=False)
+    expires_in: int | None  # seconds; None when the brand did not say (or said nonsense)
+    scope: str | None
+
+    @classmethod
+    def of(cls, body: dict[str, Any]) -> Grant | None:
+        """The grant in a token response's body; None without a usable access_token."""
+        access_token = body.get("access_token")
+        if not isinstance(access_token, str) or not access_token:
+            return None
+        expires_in = body.get("expires_in")
+        seconds = isinstance(expires_in, int) and not isinstance(expires_in, bool)
+        if not seconds or not 0 < expires_in <= MAX_EXPIRES_IN:
+            expires_in = None
+        return cls(
+            access_token=access_token,
+            refresh_token=_text(body, "refresh_token"),
+            id_token=_text(body, "id_token"),
+            expires_in=expires_in,
+            scope=_text(body, "scope"),
+        )
+
+
+def _text(body: dict[str, Any], name: str) -> str | None:
+    value = body.get(name)
+    return value if isinstance(value, str) and value else None
+
+
 def exchange_code(
     token_endpoint: str,
     *,
@@ -87,11 +132,62 @@ def exchange_code(
     client_secret: str,
     auth_method: str,
     timeout: float,
+    require: str = "id_token",
 ) -> tuple[dict[str, Any], HttpRecord]:
-    """The brand's token response body; a ValidationFailure carries the record too."""
+    """The brand's token response body, which holds `require` (the id_token of Consumer
+    Authentication, the access_token of Consumer Delegation); a ValidationFailure carries the
+    record too."""
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
     if code_verifier is not None:
         form["code_verifier"] = code_verifier
+    return _token_response(
+        token_endpoint,
+        form,
+        check="token-exchange",
+        refused="The brand rejected the code",
+        require=require,
+        client_id=client_id,
+        client_secret=client_secret,
+        auth_method=auth_method,
+        timeout=timeout,
+    )
+
+
+def refresh(
+    token_endpoint: str,
+    *,
+    refresh_token: str,
+    client_id: str,
+    client_secret: str,
+    auth_method: str,
+    timeout: float,
+) -> tuple[dict[str, Any], HttpRecord]:
+    """§6: a new access token (and, when the brand rotates them, a new refresh token)."""
+    return _token_response(
+        token_endpoint,
+        {"grant_type": "refresh_token", "refresh_token": refresh_token},
+        check="token-refresh",
+        refused="The brand refused the refresh token",
+        require="access_token",
+        client_id=client_id,
+        client_secret=client_secret,
+        auth_method=auth_method,
+        timeout=timeout,
+    )
+
+
+def _token_response(
+    token_endpoint: str,
+    form: dict[str, str],
+    *,
+    check: str,
+    refused: str,
+    require: str,
+    client_id: str,
+    client_secret: str,
+    auth_method: str,
+    timeout: float,
+) -> tuple[dict[str, Any], HttpRecord]:
     response, body, record = request_tokens(
         token_endpoint,
         form=form,
@@ -103,13 +199,13 @@ def exchange_code(
     if response is None:
         if record.body is None:
             raise ValidationFailure(
-                "token-exchange",
+                check,
                 BRAND_TIMEOUT,
                 f"The brand's token endpoint did not answer within {timeout:g} s.",
                 record,
             )
         raise ValidationFailure(
-            "token-exchange", AUTH_FAILED, f"Could not reach {token_endpoint}: {record.body}", record
+            check, AUTH_FAILED, f"Could not reach {token_endpoint}: {record.body}", record
         )
     if response.status_code != 200:
         answer = record.body  # masked: the message is recorded too
@@ -119,16 +215,13 @@ def exchange_code(
             else answer
         )
         raise ValidationFailure(
-            "token-exchange",
-            AUTH_FAILED,
-            f"The brand rejected the code: HTTP {response.status_code} {detail}",
-            record,
+            check, AUTH_FAILED, f"{refused}: HTTP {response.status_code} {detail}", record
         )
-    if not isinstance(body, dict) or not isinstance(body.get("id_token"), str):
+    if not isinstance(body, dict) or not isinstance(body.get(require), str):
         raise ValidationFailure(
-            "token-exchange",
+            check,
             AUTH_FAILED,
-            "The token response is not JSON with an id_token (OpenID Connect Core §3.1.3.3).",
+            f"The token response is not JSON with an {require} ({_REQUIRED_BY[require]}).",
             record,
         )
     return body, record

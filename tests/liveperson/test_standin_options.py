@@ -1,5 +1,6 @@
 """The stand-in's options for a hostile or unusual brand: where the discovery document may send
-it (--allow-host), and its client secret kept off the command line."""
+it (--allow-host), and its client secret kept off the command line; and the secret of its app
+installation (Consumer Delegation's Get Tokens API), never on it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from shared.liveperson import create_app
+from shared.liveperson.settings import APP_SECRET_FILE, from_arguments
 from tests.checker import broken_brand
 from tests.checker.terminal import in_terminal
 from tests.liveperson.test_standin import (
@@ -147,3 +150,32 @@ def test_the_client_secret_typed_at_a_hidden_prompt(live_backend, tmp_path):
         )
     assert authenticated_sub(response)
     assert "demo-client-secret" not in terminal.screen
+
+
+# -- the app installation's secret (Get Tokens API) -----------------------------------------
+
+
+@pytest.mark.parametrize("where", ["--app-client-secret-file", "LIVEPERSON_APP_CLIENT_SECRET_FILE",
+                                   "LIVEPERSON_APP_CLIENT_SECRET", "nowhere"])
+def test_the_app_secret_is_given_off_the_command_line_or_made_once(tmp_path, monkeypatch, where):
+    (tmp_path / "app-secret").write_text("app-secret-of-the-test\n")
+    options = ["--issuer", "http://127.0.0.1:9", "--instance-folder", str(tmp_path / "standin")]
+    if where == "--app-client-secret-file":
+        options += [where, str(tmp_path / "app-secret")]
+    elif where == "LIVEPERSON_APP_CLIENT_SECRET_FILE":
+        monkeypatch.setenv(where, str(tmp_path / "app-secret"))
+    elif where == "LIVEPERSON_APP_CLIENT_SECRET":
+        monkeypatch.setenv(where, "app-secret-of-the-test")
+    _, settings = from_arguments(options, ask=lambda _prompt: "")
+    app = create_app(settings)
+    made = tmp_path / "standin" / APP_SECRET_FILE
+    if where == "nowhere":
+        assert settings.app_client_secret is None
+        secret = made.read_text()
+        assert len(secret) >= 43 and made.stat().st_mode & 0o777 == 0o600
+        assert create_app(settings).extensions["app_tokens"].authenticates("liveperson-app", secret)  # kept
+    else:
+        assert settings.app_client_secret == "app-secret-of-the-test" and not made.exists()
+        secret = settings.app_client_secret
+    assert app.extensions["app_tokens"].authenticates("liveperson-app", secret)
+    assert not app.extensions["app_tokens"].authenticates("liveperson-app", secret + "x")

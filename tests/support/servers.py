@@ -95,11 +95,12 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 @contextmanager
 def backend(folder: Path, workers: int = 2, liveperson_url: str | None = None,
             gunicorn_options: Sequence[str] = (), seed_options: Sequence[str] = (),
-            **settings: str) -> Iterator[LiveServer]:
-    """`init-db`, `seed-demo`, then `gunicorn -c gunicorn.conf.py 'backend:create_app()'`.
+            commands: Sequence[Sequence[str]] = (), **settings: str) -> Iterator[LiveServer]:
+    """`init-db`, `seed-demo`, `commands`, then `gunicorn -c gunicorn.conf.py 'backend:create_app()'`.
     `settings` are BACKEND_* values without the prefix, e.g. ID_TOKEN_LIFETIME="5".
     `liveperson_url` goes to seed-demo: that stand-in's pop-out window becomes a redirect URI;
     `seed_options` too, e.g. ("--liveperson-connector", "openid").
+    `commands` are more `flask --app backend` commands, e.g. a `create-client` of the test's own.
     `gunicorn_options` are extra command-line options, e.g. ("--worker-class", "gthread")."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -113,7 +114,7 @@ def backend(folder: Path, workers: int = 2, liveperson_url: str | None = None,
         **{f"BACKEND_{name}": value for name, value in settings.items()},
     })
     seed = ["seed-demo", *(["--liveperson-url", liveperson_url] if liveperson_url else []), *seed_options]
-    for command in (["init-db"], seed):
+    for command in (["init-db"], seed, *map(list, commands)):
         result = subprocess.run([sys.executable, "-m", "flask", "--app", "backend", *command],
                                 cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
                                 check=False)

@@ -2,7 +2,8 @@
 reads and does, and what a test or script can do as the brand's agent.
 
 - `GET  /api/agent/conversations`: `{"conversations": [conversation, …]}`, newest first.
-- `GET  /api/agent/conversations/<id>`: the conversation, its `messages` listed.
+- `GET  /api/agent/conversations/<id>`: the conversation, its `messages` listed, and what the
+  demo bot did in it besides speaking, `botActivity` (agent-only: never sent to the consumer).
 - `POST /api/agent/conversations/<id>/messages` `{"text": "..."}`: the agent replies (201, the message).
 - `POST /api/agent/conversations/<id>/close`: the agent closes it (200, the conversation).
 
@@ -10,7 +11,10 @@ A conversation is `{"conversationId", "state" ("OPEN" | "CLOSE"), "authenticated
 "sdes", "channel", "messages" (a count), "openedAt", "closedAt", "closeReason", "steppedUp"}`:
 `consumer` is what LivePerson shows the agent of the consumer (profile.py; `customerId` null for
 an unauthenticated visitor), `sdes` the brand's `lp_sdes` array as it came (`[]` if none). A
-message is `{"sequence", "from" ("consumer" | "agent"), "text", "at"}`. Times are ISO 8601 UTC.
+message is `{"sequence", "from" ("consumer" | "agent" | "bot"), "text", "at"}`. A bot activity
+is `{"kind" ("api-call" | "handover"), "afterSequence" (the message the bot was answering),
+"method", "url", "status" (null: no answer), "orders" (how many the answer listed), "note", "at"}`.
+Times are ISO 8601 UTC.
 
 Every change is told to the hub (messaging/hub.py), which passes it to the consumer's open
 sockets: a reply reaches the consumer's window at once, a close ends their conversation.
@@ -37,7 +41,7 @@ from flask.typing import ResponseReturnValue
 from shared.liveperson.agent import reply
 from shared.liveperson.agent.profile import consumer_profile
 from shared.liveperson.store import NotOpen, Store
-from shared.liveperson.store.models import Conversation, Message
+from shared.liveperson.store.models import BotEntry, Conversation, Message
 
 bp = Blueprint("api", __name__, url_prefix="/api/agent")
 
@@ -76,7 +80,8 @@ def conversations() -> ResponseReturnValue:
 def conversation(conversation_id: str) -> ResponseReturnValue:
     found = _existing(conversation_id)
     messages = _store().messages(found.id)
-    return jsonify(conversation_json(found, [message_json(m) for m in messages]))
+    activity = [bot_entry_json(entry) for entry in _store().bot_entries(found.id)]
+    return jsonify({**conversation_json(found, [message_json(m) for m in messages]), "botActivity": activity})
 
 
 # -- acting as the agent -------------------------------------------------------------------
@@ -143,6 +148,19 @@ def message_json(message: Message) -> dict[str, Any]:
         "from": message.originator,
         "text": message.text,
         "at": _time(message.at),
+    }
+
+
+def bot_entry_json(entry: BotEntry) -> dict[str, Any]:
+    return {
+        "kind": entry.kind,
+        "afterSequence": entry.after_sequence,
+        "method": entry.method,
+        "url": entry.url,
+        "status": entry.status,
+        "orders": entry.orders,
+        "note": entry.note,
+        "at": _time(entry.at),
     }
 
 

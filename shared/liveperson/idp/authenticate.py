@@ -8,6 +8,11 @@ every exchange, check by check. The consumer is the brand's customer (`iss`, `su
 consumer, hence the same open conversation, at every authentication, with the claims and
 `lp_sdes` of the latest one for the agent to see. Its token expires when the id_token does.
 
+Consumer Delegation ("Consumer Delegation: Settings Configuration": "the access_token is to be
+sent over the Token Endpoint alongside with id_token and a refresh_token"): when the code
+exchange answers a refresh_token, the brand's tokens are kept with the consumer, sealed
+(delegation/tokens.py), for the Get Tokens API and the bot.
+
 Step-up (LivePerson's "Step Up Authentication overview": a conversation started unauthenticated
 goes on authenticated, with its history): the SDK sends the unauthenticated consumer's token in
 `Authorization: jwt <token>` (LivePerson does not document where its SDKs put it), and that
@@ -18,7 +23,7 @@ one is refused before the brand is called, so no code is spent on a failed step-
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from datetime import UTC, datetime
 
 from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -26,7 +31,9 @@ from flask.typing import ResponseReturnValue
 from shared.liveperson.idp import bp, handover, identity
 from shared.liveperson.idp.consumer_token import Identity, TokenRefused
 from shared.liveperson.idp.refusals import bad_input, refusal
+from shared.validation.authenticate import Exchange
 from shared.validation.errors import INPUT_VALIDATION, LIVEPERSON_JWT_NOT_VALID, LivePersonError
+from shared.validation.token_exchange import Grant
 
 # What the id_token says about the token itself rather than the customer: not kept.
 _PROTOCOL_CLAIMS = (
@@ -69,7 +76,7 @@ def authenticate() -> ResponseReturnValue:
                 "step-up",
             )
     extensions = current_app.extensions
-    exchange = _validate(given)
+    exchange, grant = _validate(given)
     extensions["exchanges"].record(exchange)
     if exchange.result is None:
         failure = exchange.failure or {}
@@ -87,6 +94,9 @@ def authenticate() -> ResponseReturnValue:
         claims={name: value for name, value in claims.items() if name not in _PROTOCOL_CLAIMS},
         sdes=claims.get("lp_sdes") or [],
     )
+    if grant is not None and grant.refresh_token is not None:
+        session_ends_at = datetime.fromtimestamp(claims["exp"], UTC)
+        extensions["delegated_tokens"].keep_for_consumer(consumer.id, grant, session_ends_at)
     if stepping_up is not None:
         stepped = extensions["store"].step_up(stepping_up.consumer_id, consumer.id)
         if stepped is not None:
@@ -100,10 +110,11 @@ def consumer_id(iss: str, sub: str) -> str:
     return hashlib.sha256(f"{iss}\n{sub}".encode()).hexdigest()
 
 
-def _validate(given: handover.Handover) -> Any:
+def _validate(given: handover.Handover) -> tuple[Exchange, Grant | None]:
+    """The exchange, and what the brand granted besides the id_token (code flow only)."""
     authenticator = current_app.extensions["authenticator"]
     if given.jwt is not None:
-        return authenticator.with_jwt(given.jwt, channel=given.channel)
+        return authenticator.with_jwt(given.jwt, channel=given.channel), None
     assert given.code is not None
     settings = current_app.extensions["standin"]
     return authenticator.with_code(

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jwt
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from shared.liveperson.private_files import rsa_key
 
 KEY_FILE = "consumer-token-key.pem"
 ISSUER = "liveperson-stand-in"
@@ -53,20 +54,8 @@ class ConsumerTokens:
 
     @classmethod
     def in_folder(cls, folder: Path, account: str) -> ConsumerTokens:
-        """The signing key of `folder`, made on first start and readable by its owner only."""
-        path = folder / KEY_FILE
-        if path.exists():
-            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-            assert isinstance(key, rsa.RSAPrivateKey), f"{path} does not hold an RSA key"
-            return cls(key, account)
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        pem = key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        path.touch(mode=0o600, exist_ok=True)
-        path.write_bytes(pem)
-        return cls(key, account)
+        """With the signing key of `folder`, made on first start."""
+        return cls(rsa_key(folder / KEY_FILE), account)
 
     def issue(self, identity: Identity) -> str:
         claims: dict[str, object] = {

@@ -12,9 +12,14 @@ from shared.validation.errors import INPUT_VALIDATION, LivePersonError
 
 
 def refusal(
-    status: int, error: LivePersonError, message: str, check: str | None = None
+    status: int,
+    error: LivePersonError,
+    message: str,
+    check: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> ResponseReturnValue:
-    return jsonify(internalErrorCode=error.code, error=error.name, message=message, check=check), status
+    body = jsonify(internalErrorCode=error.code, error=error.name, message=message, check=check)
+    return body, status, headers or {}
 
 
 def unknown_account(served: str, asked: str | None) -> ResponseReturnValue:

@@ -1,6 +1,7 @@
 """Who is listening, in this process: the consumers' open sockets, by conversation (their
-`ms.SubscribeMessagingEvents`) and by consumer (their `cqm.SubscribeExConversations`). Whoever
-changes a conversation (a consumer's socket, the agent API) tells the hub, and every socket
+`ms.SubscribeMessagingEvents`) and by consumer (their `cqm.SubscribeExConversations`), and
+whoever follows every conversation's messages (the demo bot, `bot/`). Whoever changes a
+conversation (a consumer's socket, the agent API, the bot) tells the hub, and every listener
 subscribed at that moment turns the change into its notification. The stand-in is one process,
 so this in-memory registry sees every socket."""
 
@@ -17,10 +18,12 @@ from shared.liveperson.store.models import Conversation, Message
 logger = logging.getLogger(__name__)
 
 
-class Listener(Protocol):
+class MessageListener(Protocol):
     def message_added(self, message: Message) -> None:
         """A message joined a conversation this listener follows."""
 
+
+class Listener(MessageListener, Protocol):
     def conversation_changed(self, conversation: Conversation) -> None:
         """A conversation of a consumer this listener follows opened, closed or changed hands."""
 
@@ -30,6 +33,7 @@ class Hub:
         self._lock = threading.Lock()
         self._by_conversation: dict[str, set[Listener]] = defaultdict(set)
         self._by_consumer: dict[str, set[Listener]] = defaultdict(set)
+        self._everywhere: set[MessageListener] = set()
 
     def follow_conversation(self, conversation_id: str, listener: Listener) -> None:
         with self._lock:
@@ -38,6 +42,11 @@ class Hub:
     def follow_consumer(self, consumer_id: str, listener: Listener) -> None:
         with self._lock:
             self._by_consumer[consumer_id].add(listener)
+
+    def follow_all(self, listener: MessageListener) -> None:
+        """Every message of every conversation, from now on."""
+        with self._lock:
+            self._everywhere.add(listener)
 
     def forget(self, listener: Listener) -> None:
         """A socket closed: it hears nothing more."""
@@ -49,7 +58,9 @@ class Hub:
                         del registry[key]
 
     def message_added(self, message: Message) -> None:
-        for listener in self._listeners(self._by_conversation, message.conversation_id):
+        with self._lock:
+            everywhere = list(self._everywhere)
+        for listener in [*self._listeners(self._by_conversation, message.conversation_id), *everywhere]:
             _tell(lambda listener=listener: listener.message_added(message))
 
     def conversation_changed(self, conversation: Conversation, *consumer_ids: str) -> None:

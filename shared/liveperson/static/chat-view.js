@@ -6,6 +6,10 @@
  * window.html loads it.
  *
  * Text only, never HTML: messages come from the agent and the visitor, reasons from the server.
+ * The one element made of a message is a link, for an http(s) address in it (the bot's
+ * verification link): its address is checked to be http or https, it shows the address's host and
+ * path (as text; the whole address in its title), and it opens in a new window that cannot reach
+ * back to this one (rel="noopener noreferrer").
  */
 var lpStandInChatView = (function () {
   "use strict";
@@ -138,6 +142,40 @@ var lpStandInChatView = (function () {
     return { root, input };
   }
 
+  // A candidate address runs to the next space or quote; punctuation ending a sentence after it
+  // ("open https://brand.example/login.") stays text.
+  const ADDRESS = /https?:\/\/[^\s<>"']+/g;
+  const TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/;
+
+  // What a link shows of its address: where it goes, without a query of hundreds of characters.
+  function shortAddress(address) {
+    const path = address.pathname === "/" ? "" : address.pathname;
+    return `${address.host}${path}${address.search || address.hash ? "…" : ""}`;
+  }
+
+  // The message's text, as text nodes and, for each http(s) address, a link.
+  function linked(text) {
+    const nodes = [];
+    let shownUpTo = 0;
+    for (const match of text.matchAll(ADDRESS)) {
+      const candidate = match[0].replace(TRAILING_PUNCTUATION, "");
+      let address = null;
+      try {
+        address = new URL(candidate);
+      } catch (_) {
+        continue; // not an address after all: it stays text
+      }
+      if (address.protocol !== "http:" && address.protocol !== "https:") continue;
+      nodes.push(text.slice(shownUpTo, match.index), element("a", {
+        href: address.href, title: address.href, target: "_blank", rel: "noopener noreferrer",
+        "data-testid": "chat-link",
+      }, shortAddress(address)));
+      shownUpTo = match.index + candidate.length;
+    }
+    nodes.push(text.slice(shownUpTo));
+    return nodes;
+  }
+
   function messageItem(message) {
     const fromConsumer = message.fromConsumer;
     return element("li", {
@@ -147,7 +185,7 @@ var lpStandInChatView = (function () {
       "data-from": fromConsumer ? "consumer" : "agent",
     }, [
       element("span", { class: "lpsi-sender" }, fromConsumer ? "You" : "Agent"),
-      element("p", { class: "lpsi-text" }, message.text),
+      element("p", { class: "lpsi-text" }, linked(message.text)),
     ]);
   }
 

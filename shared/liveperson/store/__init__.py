@@ -2,6 +2,10 @@
 operations the IdP, the messaging API and the agent API need. Each operation is one short
 transaction of its own: the WebSocket connections are long-lived threads, and none of them
 holds a session open while it waits for its consumer.
+
+Consumer Delegation's records go with the conversation: closing one deletes the tokens kept for
+it and for its consumer, and its pending verification links, in the same transaction
+("Consumer Delegation: How It Works": saved "as long as the conversation is active").
 """
 
 from __future__ import annotations
@@ -10,15 +14,24 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy import Engine, create_engine, delete, event, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from shared.liveperson.store.models import Base, Consumer, Conversation, Message
+from shared.liveperson.store.models import (
+    Base,
+    BotEntry,
+    Consumer,
+    ConsumerDelegation,
+    Conversation,
+    ConversationDelegation,
+    Message,
+    Verification,
+)
 
 DATABASE_FILE = "liveperson.sqlite3"
 
@@ -163,14 +176,18 @@ class Store:
         return [Summary(conversation, count) for conversation, count in rows]
 
     def close(self, conversation_id: str, reason: str) -> Conversation:
+        """Closed, and with it gone the delegated tokens of the conversation and its consumer."""
         with self._session() as db:
-            closed = db.execute(
+            consumer_id = db.execute(
                 update(Conversation)
                 .where(Conversation.id == conversation_id, Conversation.state == "OPEN")
                 .values(state="CLOSE", closed_at=now(), close_reason=reason)
-            )
-        if closed.rowcount != 1:  # type: ignore[attr-defined]
-            raise NotOpen(conversation_id)
+                .returning(Conversation.consumer_id)
+            ).scalar()
+            if consumer_id is None:
+                raise NotOpen(conversation_id)
+            _forget_delegations(db, conversation_id)
+            db.execute(delete(ConsumerDelegation).where(ConsumerDelegation.consumer_id == consumer_id))
         return self.conversation(conversation_id)  # type: ignore[return-value]
 
     def rate(self, conversation_id: str, rate: int) -> None:
@@ -189,11 +206,14 @@ class Store:
             )
             if current is None:
                 return None
-            db.execute(
+            earlier = db.execute(
                 update(Conversation)
                 .where(Conversation.consumer_id == authenticated_id, Conversation.state == "OPEN")
                 .values(state="CLOSE", closed_at=now(), close_reason="SYSTEM")
-            )
+                .returning(Conversation.id)
+            ).scalar()
+            if earlier is not None:  # the customer's own tokens stay: their conversation goes on
+                _forget_delegations(db, earlier)
             current.consumer_id, current.stepped_up_from = authenticated_id, unauthenticated_id
         return self.conversation(current.id)
 
@@ -231,3 +251,108 @@ class Store:
                     .order_by(Message.sequence)
                 )
             )
+
+    # -- Consumer Delegation ---------------------------------------------------------------
+
+    def keep_consumer_delegation(self, kept: ConsumerDelegation) -> None:
+        """The consumer's tokens, replacing any kept before; tokens left behind by consumers whose
+        session ended without a conversation open go at the same time."""
+        with self._session() as db:
+            open_consumers = select(Conversation.consumer_id).where(Conversation.state == "OPEN")
+            db.execute(
+                delete(ConsumerDelegation).where(
+                    ConsumerDelegation.session_ends_at < now(),
+                    ConsumerDelegation.consumer_id.not_in(open_consumers),
+                )
+            )
+            db.merge(kept)
+
+    def consumer_delegation(self, consumer_id: str) -> ConsumerDelegation | None:
+        with self._session() as db:
+            return db.get(ConsumerDelegation, consumer_id)
+
+    def renew_consumer_delegation(
+        self, consumer_id: str, sealed: str, expires_at: datetime | None, stored_at: datetime
+    ) -> bool:
+        """Refreshed tokens in place of the old; False when they were deleted meanwhile (the
+        conversation closed), and then they stay deleted."""
+        with self._session() as db:
+            renewed = db.execute(
+                update(ConsumerDelegation)
+                .where(ConsumerDelegation.consumer_id == consumer_id)
+                .values(sealed=sealed, expires_at=expires_at, stored_at=stored_at)
+            )
+        return bool(renewed.rowcount)  # type: ignore[attr-defined]
+
+    def forget_consumer_delegation(self, consumer_id: str) -> None:
+        with self._session() as db:
+            db.execute(delete(ConsumerDelegation).where(ConsumerDelegation.consumer_id == consumer_id))
+
+    def keep_conversation_delegation(self, kept: ConversationDelegation) -> bool:
+        """The conversation's access token, if the conversation is still open."""
+        with self._session() as db:
+            conversation = db.get(Conversation, kept.conversation_id)
+            if conversation is None or conversation.state != "OPEN":
+                return False
+            db.merge(kept)
+        return True
+
+    def conversation_delegation(self, conversation_id: str) -> ConversationDelegation | None:
+        with self._session() as db:
+            return db.get(ConversationDelegation, conversation_id)
+
+    def forget_conversation_delegation(self, conversation_id: str) -> None:
+        with self._session() as db:
+            _forget_tokens(db, conversation_id)
+
+    def add_verification(self, verification: Verification) -> None:
+        """A verification link's state; those expired an hour ago go (later, the page can still
+        tell an expired link from one the stand-in never made)."""
+        with self._session() as db:
+            db.execute(delete(Verification).where(Verification.expires_at < now() - timedelta(hours=1)))
+            db.add(verification)
+
+    def take_verification(self, state_hash: str) -> Verification | None:
+        """The verification the state names, spent in the statement that checks it is unspent
+        and unexpired; None when it is not (`verification` tells why)."""
+        with self._session() as db:
+            taken = db.execute(
+                update(Verification)
+                .where(
+                    Verification.state_hash == state_hash,
+                    Verification.used_at.is_(None),
+                    Verification.expires_at > now(),
+                )
+                .values(used_at=now())
+                .returning(Verification)
+            ).scalar()
+        return taken
+
+    def verification(self, state_hash: str) -> Verification | None:
+        with self._session() as db:
+            return db.get(Verification, state_hash)
+
+    # -- the demo bot ----------------------------------------------------------------------
+
+    def add_bot_entry(self, entry: BotEntry) -> None:
+        with self._session() as db:
+            db.add(entry)
+
+    def bot_entries(self, conversation_id: str) -> list[BotEntry]:
+        with self._session() as db:
+            return list(
+                db.scalars(
+                    select(BotEntry).where(BotEntry.conversation_id == conversation_id).order_by(BotEntry.id)
+                )
+            )
+
+
+def _forget_delegations(db: Session, conversation_id: str) -> None:
+    """What was delegated in a conversation that closed: its tokens, its pending links."""
+    _forget_tokens(db, conversation_id)
+    db.execute(delete(Verification).where(Verification.conversation_id == conversation_id))
+
+
+def _forget_tokens(db: Session, conversation_id: str) -> None:
+    owned = ConversationDelegation.conversation_id == conversation_id
+    db.execute(delete(ConversationDelegation).where(owned))

@@ -7,6 +7,17 @@ instance folder, so conversations survive a restart).
 - `Conversation`: between one consumer and the brand's agents; OPEN until either side closes it.
 - `Message`: one line of a conversation, numbered from 0 (`sequence`, as LivePerson numbers
   the events of a dialog).
+
+Consumer Delegation (LivePerson's "Consumer Delegation" pages), the brand's tokens sealed
+(`shared/liveperson/delegation/sealing.py`: nothing here is readable without the key file):
+
+- `ConsumerDelegation`: an authenticated consumer's access, refresh and id tokens, "stored within
+  the context of the consumer id" ("Introduction"), while the consumer has an open conversation.
+- `ConversationDelegation`: the access token of a verification link in one conversation, "not
+  shared with other conversations" ("Introduction", unauthenticated conversations).
+- `Verification`: a verification link not yet followed: its one-time `state` (by hash) and the
+  PKCE verifier, bound to the conversation.
+- `BotEntry`: what the demo bot did besides speaking (an API call, a handover), for the agent.
 """
 
 from __future__ import annotations
@@ -79,7 +90,56 @@ class Message(Base):
 
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), primary_key=True)
     sequence: Mapped[int] = mapped_column(primary_key=True)
-    originator: Mapped[str] = mapped_column(String(8))  # "consumer" or "agent"
+    originator: Mapped[str] = mapped_column(String(8))  # "consumer", "agent" or "bot"
     originator_id: Mapped[str] = mapped_column(String(64))  # the consumer's id, or the agent's
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime]
+
+
+class _Sealed:
+    """The brand's tokens as one sealed JSON object, and what may be known without opening it."""
+
+    sealed: Mapped[str] = mapped_column(Text)  # Fernet token (delegation/sealing.py)
+    scope: Mapped[str | None] = mapped_column(Text)  # as the brand granted it
+    expires_at: Mapped[datetime | None]  # the access token's; None when the brand did not say
+    stored_at: Mapped[datetime]  # when the access token was granted: its lifetime starts here
+
+
+class ConsumerDelegation(_Sealed, Base):
+    __tablename__ = "consumer_delegations"
+
+    consumer_id: Mapped[str] = mapped_column(ForeignKey("consumers.id"), primary_key=True)
+    # The consumer's session at LivePerson (its token expires with the id_token): until then the
+    # tokens wait for a conversation to open; after, they go with the conversation.
+    session_ends_at: Mapped[datetime]
+
+
+class ConversationDelegation(_Sealed, Base):
+    __tablename__ = "conversation_delegations"
+
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), primary_key=True)
+
+
+class Verification(Base):
+    __tablename__ = "verifications"
+
+    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the state
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    sealed_verifier: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class BotEntry(Base):
+    __tablename__ = "bot_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    after_sequence: Mapped[int]  # the message the bot was answering
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(16))  # "api-call" or "handover"
+    method: Mapped[str | None] = mapped_column(String(8))
+    url: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[int | None]  # None: the brand did not answer
+    orders: Mapped[int | None]  # how many orders the answer listed
+    note: Mapped[str] = mapped_column(Text)  # one sentence: what happened

@@ -1,7 +1,9 @@
 // The agent workspace's behaviour (templates/agent.html): polls the agent API
 // (shared/liveperson/agent/api.py) for the conversations and the open thread, and replies or
-// closes through it. Everything a consumer or a brand sent is hostile input: it reaches the
-// page through textContent and setAttribute only, never as HTML.
+// closes through it. The demo bot's messages and what it did besides (its calls to the brand's
+// API, its handover) show in the thread too, each in its own look. Everything a consumer or a
+// brand sent is hostile input: it reaches the page through textContent and setAttribute only,
+// never as HTML.
 "use strict";
 
 (function () {
@@ -20,6 +22,8 @@
     ["consumerId", "LivePerson consumer ID"],
   ];
   const CLOSED_BY = { AGENT: "by the agent", CONSUMER: "by the consumer", SYSTEM: "by LivePerson" };
+  // Who wrote a message, as its stamp says; the consumer's name comes from the conversation.
+  const AUTHORS = { agent: "You", bot: "Bot" };
   // Keys come from the brand or the consumer: never let "constructor" or "__proto__" match.
   const lookup = (table, key) => (Object.hasOwn(table, key) ? table[key] : undefined);
 
@@ -222,28 +226,72 @@
   }
 
   function messageItem(message) {
-    const fromAgent = message.from === "agent";
-    const item = el("li", `message ${fromAgent ? "from-agent" : "from-consumer"}`);
+    const sender = lookup(AUTHORS, message.from) ? message.from : "consumer";
+    const item = el("li", `message from-${sender}`);
     item.dataset.testid = "message";
-    item.dataset.from = message.from;
+    item.dataset.from = sender;
     item.dataset.sequence = String(message.sequence);
-    const stamp = el("time", "stamp", `${fromAgent ? "You" : shown.author} · ${clock(message.at)}`);
+    const stamp = el("time", "stamp", `${lookup(AUTHORS, sender) || shown.author} · ${clock(message.at)}`);
     stamp.dateTime = message.at;
     stamp.title = message.at;
     item.append(el("div", "bubble", message.text), stamp);
     return item;
   }
 
+  // What the bot did besides speaking: a call to the brand (method, URL, status, what came of
+  // it) or its handover to the agent. Shown to the agent only, after the message it answered.
+  function activityItem(entry) {
+    const call = entry.kind === "api-call";
+    const item = el("li", `activity ${call ? "api-call" : "handover"}`);
+    item.dataset.testid = "bot-activity";
+    item.dataset.kind = call ? "api-call" : "handover";
+    item.dataset.after = String(entry.afterSequence);
+    item.appendChild(el("span", "activity-label", call ? "Bot · API call" : "Bot · handed over to you"));
+    if (call) {
+      const line = el("span", "activity-call");
+      const status = el("strong", "activity-status", entry.status === null ? "no answer" : entry.status);
+      status.dataset.testid = "bot-activity-status";
+      const ok = entry.status !== null && entry.status >= 200 && entry.status < 300;
+      status.classList.add(ok ? "ok" : "failed");
+      line.append(el("code", "", `${entry.method} ${entry.url || ""}`), " → ", status);
+      item.appendChild(line);
+    }
+    if (entry.note) item.appendChild(el("span", "activity-note", entry.note));
+    const stamp = el("time", "stamp", clock(entry.at));
+    stamp.dateTime = entry.at;
+    item.appendChild(stamp);
+    return item;
+  }
+
+  function nearBottom(list) {
+    return list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+  }
+
   function appendMessages(messages) {
     const list = ui.messages;
-    const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+    const follow = nearBottom(list);
     const fresh = messages.filter((m) => m.sequence > shown.lastSequence);
     if (!fresh.length) return;
     const placeholder = list.querySelector(".none");
     if (placeholder) placeholder.remove();
     for (const message of fresh) list.appendChild(messageItem(message));
     shown.lastSequence = fresh[fresh.length - 1].sequence;
-    if (nearBottom || fresh.some((m) => m.from === "agent")) list.scrollTop = list.scrollHeight;
+    if (follow || fresh.some((m) => m.from === "agent")) list.scrollTop = list.scrollHeight;
+  }
+
+  function insertActivity(entries) {
+    const list = ui.messages;
+    const fresh = (Array.isArray(entries) ? entries : []).slice(shown.activityCount);
+    if (!fresh.length) return;
+    const follow = nearBottom(list);
+    for (const entry of fresh) {
+      // Before the first message that came after the one it answered; at the end if none has.
+      const next = [...list.querySelectorAll("[data-testid=message]")]
+        .find((node) => Number(node.dataset.sequence) > entry.afterSequence);
+      list.insertBefore(activityItem(entry), next || null);
+    }
+    shown.activityCount += fresh.length;
+    if (follow) list.scrollTop = list.scrollHeight;
   }
 
   function renderHeader(conversation) {
@@ -342,11 +390,13 @@
     ui.placeholder.hidden = true;
     ui.thread.hidden = false;
     if (!shown || shown.id !== conversation.conversationId) {
-      shown = { id: conversation.conversationId, lastSequence: -1, signature: null, author: "" };
+      shown = {
+        id: conversation.conversationId, lastSequence: -1, activityCount: 0, signature: null, author: "",
+      };
       ui.messages.replaceChildren();
       if (!conversation.messages.length) ui.messages.appendChild(el("li", "none", "No messages yet."));
     }
-    const { messages, ...rest } = conversation;
+    const { messages, botActivity, ...rest } = conversation;
     const signature = JSON.stringify(rest);
     if (signature !== shown.signature) {
       shown.signature = signature;
@@ -355,6 +405,7 @@
       renderDetails(conversation);
     }
     appendMessages(messages);
+    insertActivity(botActivity);
   }
 
   function showPlaceholder(text) {

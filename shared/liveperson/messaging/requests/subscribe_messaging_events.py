@@ -5,7 +5,7 @@ The subscription starts before the history is read, so a message added meanwhile
 twice, never not at all; clients keep messages by `sequence`.
 
 A change is LivePerson's: `sequence`, `originatorId` (the consumer's id for its own messages,
-the agent's otherwise), `serverTimestamp` in milliseconds, `event` and `dialogId`; the stand-in
+the agent's or the bot's otherwise), `serverTimestamp` in milliseconds, `event` and `dialogId`; the stand-in
 adds `originatorMetadata.role` (CONSUMER or ASSIGNED_AGENT), as LivePerson's agent-side API does.
 """
 
@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 TYPE = "ms.SubscribeMessagingEvents"
 NOTIFICATION = "ms.MessagingEventNotification"
-ROLES = {"consumer": "CONSUMER", "agent": "ASSIGNED_AGENT"}
+# The demo bot speaks as an agent, under its own participant id, as a LivePerson bot does.
+ROLES = {"consumer": "CONSUMER", "agent": "ASSIGNED_AGENT", "bot": "ASSIGNED_AGENT"}
 
 
 def handle(connection: Connection, request: envelope.Request) -> dict[str, Any]:
