@@ -268,7 +268,8 @@ def _delegation(client: Client) -> str:
 @with_appcontext
 @_one_replica_at_a_time()
 @click.option("--liveperson-url", default="http://127.0.0.1:8002",
-              help="The local LivePerson stand-in, whose pop-out window is a redirect URI.")
+              help="The local LivePerson stand-in, whose pop-out window and delegation callback "
+              "are redirect URIs.")
 @_connector_option
 def seed_demo(liveperson_url: str, liveperson_connector: str) -> None:
     """Create the demo user with their orders, and the demo LivePerson client (delegated
@@ -287,9 +288,12 @@ def seed_demo(liveperson_url: str, liveperson_connector: str) -> None:
     client_id = current_app.config["LIVEPERSON_CLIENT_ID"]
     client = db.get(Client, client_id)
     if client is None:
-        popout = liveperson_url.rstrip("/") + contract.POPOUT_WINDOW_PATH
+        # The stand-in's pop-out window, and where its bot's verification link comes back.
+        standin = liveperson_url.rstrip("/")
+        popout = standin + contract.POPOUT_WINDOW_PATH
+        callback = standin + contract.DELEGATION_CALLBACK_PATH.format(account=contract.STANDIN_ACCOUNT)
         client = clients.register_client(
-            db, client_id, DEMO_CLIENT_SECRET, [*contract.REDIRECT_URIS, popout],
+            db, client_id, DEMO_CLIENT_SECRET, [*contract.REDIRECT_URIS, popout, callback],
             pkce_required=False, allow_plain_pkce=False, liveperson_connector=liveperson_connector,
             delegation_scopes=[ORDERS_READ], name=DEMO_CLIENT_NAME,
         )

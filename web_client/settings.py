@@ -23,6 +23,9 @@ class Settings:
     flow: str | None = None
     js_method: str = contract.JS_METHOD
     js_context: str | None = None
+    # What the codes for LivePerson ask the backend for: with an API scope, and once the customer
+    # has allowed it, LivePerson's bots may call the brand's API for them (Consumer Delegation).
+    code_scope: str = "openid profile email orders.read"
 
     def tag_url(self) -> str | None:
         """LivePerson's tag for a real account; None for the stand-in, whose account the page
@@ -42,6 +45,7 @@ class Settings:
             "flow": self.flow,
             "jsMethod": self.js_method,
             "jsContext": self.js_context,
+            "codeScope": self.code_scope,
         }
 
 
@@ -77,6 +81,9 @@ def parser() -> argparse.ArgumentParser:
                    help="the authentication method's name, as configured in LivePerson")
     p.add_argument("--js-context", default=_default("js_context"),
                    help="the object holding the method, dotted (e.g. brand.auth); default: window")
+    p.add_argument("--code-scope", default=_default("code_scope"),
+                   help="the scope of the codes for LivePerson; an API scope the customer allowed "
+                   "lets LivePerson's bots act for them (Consumer Delegation)")
     return p
 
 
@@ -94,4 +101,5 @@ def from_arguments(argv: list[str] | None = None) -> tuple[argparse.Namespace, S
         flow=args.flow,
         js_method=args.js_method,
         js_context=args.js_context,
+        code_scope=args.code_scope,
     )

@@ -57,7 +57,8 @@ def test_code_flow_and_a_conversation_with_the_agent(page: Page, site: Site, sho
     codes = backend_requests(page, site.code, "/api/liveperson/code")
     conversation = check_authenticated(page, site.code, sub, "code")
     assert len(codes) == 1
-    assert json.loads(codes[0].post_data or "{}") == {}  # no PKCE: nothing to pass on
+    # No PKCE: nothing to pass on but the scope, whose API part the customer has not allowed yet.
+    assert json.loads(codes[0].post_data or "{}") == {"scope": "openid profile email orders.read"}
     expect(page.get_by_test_id("chat-empty")).to_be_visible()
     shots.take(page, "embedded-chat-authenticated")
 

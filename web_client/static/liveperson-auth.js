@@ -156,9 +156,12 @@
     }
   }
 
+  // The backend grants an API scope (Consumer Delegation) only once the customer has allowed it,
+  // on its consent page: until then the code carries the identity scopes alone.
   function codeRequest(codeChallenge) {
-    if (!codeChallenge) return {};
-    return { code_challenge: codeChallenge, code_challenge_method: "S256" };
+    const request = { scope: config.codeScope };
+    if (!codeChallenge) return request;
+    return { ...request, code_challenge: codeChallenge, code_challenge_method: "S256" };
   }
 
   // The flow is a setting of the LivePerson account. With the stand-in the page can ask it; with a
