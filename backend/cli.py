@@ -6,6 +6,7 @@ a one-line reason when it refuses.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import secrets
 import sys
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 from click.core import ParameterSource
@@ -224,10 +226,47 @@ def rotate_keys() -> None:
     click.echo("Retired keys stay in the JWKS until every token they signed has expired.")
 
 
+# The authentication types of LivePerson's console, and the flow each is (README, "How the
+# authentication works").
+FLOWS = {"code": "Code flow", "implicit": "Implicit flow"}
+_PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa")
+
+
+def issuer_unreachable(issuer: str) -> list[str]:
+    """Why LivePerson's cloud cannot reach `issuer` (empty when it is a public https URL).
+    Only the URL is examined, no DNS: a public name that resolves to a private address is
+    not caught here, `liveperson-check` run from outside is."""
+    parts = urlsplit(issuer)
+    reasons = []
+    if parts.scheme != "https":
+        reasons.append(f"{parts.scheme or 'no scheme'}, not https")
+    host = (parts.hostname or "").rstrip(".").lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if address is not None:
+        if address.is_loopback:
+            reasons.append("a loopback address")
+        elif address.is_link_local:
+            reasons.append("a link-local address")
+        elif address.is_private or address.is_reserved or address.is_unspecified:
+            reasons.append("a private address")
+    elif not host:
+        reasons.append("no host")
+    elif host == "localhost" or host.endswith(".localhost"):
+        reasons.append("a loopback name")
+    elif "." not in host or host.endswith(_PRIVATE_SUFFIXES):
+        reasons.append("a local network name")
+    return reasons
+
+
 @click.command("liveperson-config")
 @with_appcontext
-def liveperson_config() -> None:
-    """Print what to paste into LivePerson's Consumer Identity Provider form."""
+@click.option("--flow", type=click.Choice(tuple(FLOWS)), default="code", show_default=True,
+              help="The authentication type chosen in LivePerson's console.")
+def liveperson_config(flow: str) -> None:
+    """Print what to paste into LivePerson's console, and what to know besides."""
     config = current_app.config
     db = get_db()
     client = db.get(Client, config["LIVEPERSON_CLIENT_ID"])
@@ -235,26 +274,68 @@ def liveperson_config() -> None:
         raise click.ClickException(
             f"No client {config['LIVEPERSON_CLIENT_ID']!r}: run create-client first."
         )
+    issuer = config["ISSUER"]
+    reasons = issuer_unreachable(issuer)
+    if reasons:
+        click.echo(f"WARNING: LivePerson's cloud cannot reach this issuer: {issuer} "
+                   f"({'; '.join(reasons)}); put the backend behind a public HTTPS URL "
+                   "(docs/going-live.md).")
+        click.echo()
     signing = current_app.extensions["keyring"].signing_key(db)
-    urls = endpoint_urls(config["ISSUER"])
-    rows = [
-        ("Issuer", config["ISSUER"]),
-        ("Authorization endpoint", urls["authorization_endpoint"]),
-        ("Token endpoint", urls["token_endpoint"]),
-        ("Client ID", client.client_id),
-        ("Client secret", "(the secret given to create-client; it is stored hashed)"),
-        ("JWKS endpoint", urls["jwks_uri"]),
-        ("Public key (RS256)", public_key_spki_base64(signing.public_jwk)),
-        ("JS method name", config["LIVEPERSON_JS_METHOD"]),
+    urls = endpoint_urls(issuer)
+    code = flow == "code"
+    click.echo(f"For the {FLOWS[flow].lower()}" + (
+        " (LivePerson's backend redeems the app's code at the token endpoint); "
+        "--flow implicit for the other." if code else
+        " (the app hands LivePerson a signed id_token; no token endpoint, no client secret)."))
+    paste = [
+        ("Authentication type", FLOWS[flow]),
+        ("JS Method Name", config["LIVEPERSON_JS_METHOD"]),
+        ("Authentication Endpoint", urls["authorization_endpoint"]),
+    ]
+    if code:
+        paste += [
+            ("Token Endpoint", urls["token_endpoint"]),
+            ("Client ID", client.client_id),
+            ("Client Secret", "(the secret given to create-client; it is stored hashed)"),
+            ("PKCE", "tick it (the client requires it)" if client.pkce_required else
+             "leave it unticked (tick it only with a client made with --pkce-required)"),
+        ]
+    paste += [
+        ("JWKS Endpoint", urls["jwks_uri"]),
+        ("JWT Public Key", public_key_spki_base64(signing.public_jwk)),
+        ("Issuer", issuer),
+    ]
+    know = [
         ("Redirect URIs registered", " ".join(client.redirect_uris)),
         ("Connector version", f"{CONNECTOR_NAMES[client.liveperson_connector]} "
                               f"(--liveperson-connector {client.liveperson_connector})"),
         ("Consumer Delegation", _delegation(client)),
+        ("JWE", _jwe(config, flow)),
         ("Revocation endpoint", urls["revocation_endpoint"]),
+        ("Keys", "JWKS Endpoint or JWT Public Key, not both; the JWKS follows rotate-keys, a "
+                 "pasted key must be pasted again after each rotation"),
     ]
-    width = max(len(label) for label, _ in rows)
-    for label, value in rows:
-        click.echo(f"{label.ljust(width)}  {value}")
+    if not code:
+        know.insert(0, ("Token Endpoint", f"{urls['token_endpoint']} (not used by the implicit "
+                                          f"flow; client {client.client_id})"))
+    width = max(len(label) for label, _ in paste + know)
+    for title, rows in (("What to paste into LivePerson's console (Consumer Identity Provider):",
+                         paste),
+                        ("What to know (the brand's side; nothing to paste):", know)):
+        click.echo()
+        click.echo(title)
+        for label, value in rows:
+            click.echo(f"  {label.ljust(width)}  {value}")
+
+
+def _jwe(config: Any, flow: str) -> str:
+    if flow == "code":
+        return "implicit flow only (--flow implicit)"
+    if config["LIVEPERSON_JWE_PUBLIC_KEY"]:
+        return (f"on: id_tokens are encrypted to LivePerson's key "
+                f"(kid {config['LIVEPERSON_JWE_KID']}, {config['LIVEPERSON_JWE_ENC']})")
+    return "off (set BACKEND_LIVEPERSON_JWE_PUBLIC_KEY to the key LivePerson gives)"
 
 
 def _delegation(client: Client) -> str:

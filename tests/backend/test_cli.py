@@ -560,13 +560,27 @@ def test_help_discourages_secrets_on_the_command_line(runner, command, option, a
 # -- liveperson-config -----------------------------------------------------------------
 
 
-def config_rows(output: str) -> dict[str, str]:
-    rows = {}
+PASTE = "What to paste into LivePerson's console"
+KNOW = "What to know"
+
+
+def config_sections(output: str) -> dict[str, dict[str, str]]:
+    """liveperson-config's rows ("  Label   value"), under the heading each stands under."""
+    sections: dict[str, dict[str, str]] = {}
+    rows: dict[str, str] = {}
     for line in output.splitlines():
-        match = re.fullmatch(r"(\S.*?)\s{2,}(\S.*)", line)
+        match = re.fullmatch(r"  (\S.*?)\s{2,}(\S.*)", line)
         if match:
             rows[match.group(1)] = match.group(2)
-    return rows
+        elif line.endswith(":") and not line.startswith(" "):
+            rows = sections.setdefault(line.split(" (")[0].rstrip(":"), {})
+    return sections
+
+
+def config_rows(output: str) -> dict[str, str]:
+    """Every row, whichever section it is in."""
+    return {label: value for rows in config_sections(output).values()
+            for label, value in rows.items()}
 
 
 def b64url_int(value: str) -> int:
@@ -589,23 +603,95 @@ def test_liveperson_config(runner, client):
     """Everything LivePerson's Consumer Identity Provider form asks for, exactly."""
     rows = config_rows(ok(runner.invoke(args=["liveperson-config"])))
     assert rows["Issuer"] == ISSUER
-    assert rows["Authorization endpoint"] == ISSUER + "/oauth2/v3/authorize"
-    assert rows["Token endpoint"] == ISSUER + "/oauth2/v3/token"
+    assert rows["Authentication Endpoint"] == ISSUER + "/oauth2/v3/authorize"
+    assert rows["Token Endpoint"] == ISSUER + "/oauth2/v3/token"
     assert rows["Client ID"] == CLIENT_ID
-    assert rows["JWKS endpoint"] == ISSUER + "/oauth2/v3/certs"
-    assert rows["JS method name"] == "lpGetAuthenticationToken"
+    assert rows["JWKS Endpoint"] == ISSUER + "/oauth2/v3/certs"
+    assert rows["JS Method Name"] == "lpGetAuthenticationToken"
     discovery = client.get("/.well-known/openid-configuration").json
     assert rows["Issuer"] == discovery["issuer"]
-    assert rows["Token endpoint"] == discovery["token_endpoint"]
-    assert rows["JWKS endpoint"] == discovery["jwks_uri"]
-    assert_public_key_is_the_active_key(client, rows["Public key (RS256)"])
+    assert rows["Token Endpoint"] == discovery["token_endpoint"]
+    assert rows["JWKS Endpoint"] == discovery["jwks_uri"]
+    assert_public_key_is_the_active_key(client, rows["JWT Public Key"])
+
+
+def test_liveperson_config_separates_the_form_from_the_brand_side(runner):
+    """The console's fields, in LivePerson's names, under one heading; the brand-side facts under
+    another; and which flow the form is for, before both."""
+    output = ok(runner.invoke(args=["liveperson-config"]))
+    sections = config_sections(output)
+    assert list(sections) == [PASTE, KNOW]
+    assert list(sections[PASTE]) == [
+        "Authentication type", "JS Method Name", "Authentication Endpoint", "Token Endpoint",
+        "Client ID", "Client Secret", "PKCE", "JWKS Endpoint", "JWT Public Key", "Issuer"]
+    assert sections[PASTE]["Authentication type"] == "Code flow"
+    assert {"Redirect URIs registered", "Connector version", "Consumer Delegation", "JWE",
+            "Revocation endpoint"} <= set(sections[KNOW])
+    assert not set(sections[PASTE]) & set(sections[KNOW])
+    assert output.index("For the code flow") < output.index(PASTE) < output.index(KNOW)
+    assert "--flow implicit" in output.splitlines()[0]
+
+
+def test_liveperson_config_for_the_implicit_flow(runner):
+    """The implicit flow's form has no token endpoint and no client secret; they are still told."""
+    sections = config_sections(ok(runner.invoke(args=["liveperson-config", "--flow", "implicit"])))
+    paste, know = sections[PASTE], sections[KNOW]
+    assert paste["Authentication type"] == "Implicit flow"
+    assert not {"Token Endpoint", "Client ID", "Client Secret", "PKCE"} & set(paste)
+    assert know["Token Endpoint"].startswith(ISSUER + "/oauth2/v3/token ")
+    assert paste["Issuer"] == ISSUER
+    assert know["JWE"].startswith("off")
+
+
+def test_liveperson_config_of_a_pkce_client(app, runner, monkeypatch):
+    ok(runner.invoke(args=["create-client", "--client-id", "lp-pkce", "--secret", "s" * 20,
+                           "--redirect-uri", "https://liveperson.net", "--pkce-required"]))
+    monkeypatch.setenv("BACKEND_LIVEPERSON_CLIENT_ID", "lp-pkce")
+    rows = config_rows(ok(another_process(app).test_cli_runner().invoke(
+        args=["liveperson-config"])))
+    assert rows["PKCE"].startswith("tick it")
+
+
+UNREACHABLE = "LivePerson's cloud cannot reach this issuer"
+
+
+@pytest.mark.parametrize(("issuer", "reasons"), [
+    ("http://127.0.0.1:8000", ["http, not https", "loopback"]),
+    ("https://localhost:8443", ["loopback"]),
+    ("https://[::1]", ["loopback"]),
+    ("http://auth.brand.example", ["http, not https"]),
+    ("https://10.0.0.7", ["private"]),
+    ("https://192.168.1.20:8443", ["private"]),
+    ("https://172.16.4.4", ["private"]),
+    ("https://169.254.1.1", ["link-local"]),
+    ("https://auth-server", ["local network name"]),
+    ("https://auth.corp.internal", ["local network name"]),
+])
+def test_liveperson_config_warns_first_of_an_unreachable_issuer(app, issuer, reasons):
+    output = ok(another_process(app, ISSUER=issuer).test_cli_runner().invoke(
+        args=["liveperson-config"]))
+    first = output.splitlines()[0]
+    assert first.startswith(f"WARNING: {UNREACHABLE}: {issuer} (")
+    assert "public HTTPS URL (docs/going-live.md)" in first
+    for reason in reasons:
+        assert reason in first
+    assert config_rows(output)["Issuer"] == issuer  # the form is printed all the same
+
+
+@pytest.mark.parametrize("issuer", [ISSUER, "https://auth.brand.example", "https://8.8.8.8",
+                                    "https://auth.brand.example:8443/tenant"])
+def test_liveperson_config_does_not_warn_of_a_public_https_issuer(app, issuer):
+    output = ok(another_process(app, ISSUER=issuer).test_cli_runner().invoke(
+        args=["liveperson-config"]))
+    assert UNREACHABLE not in output
+    assert output.startswith("For the code flow")
 
 
 def test_liveperson_config_follows_rotation(runner, client):
     """After rotate-keys the printed public key is the key that now signs."""
-    before = config_rows(ok(runner.invoke(args=["liveperson-config"])))["Public key (RS256)"]
+    before = config_rows(ok(runner.invoke(args=["liveperson-config"])))["JWT Public Key"]
     ok(runner.invoke(args=["rotate-keys"]))
-    after = config_rows(ok(runner.invoke(args=["liveperson-config"])))["Public key (RS256)"]
+    after = config_rows(ok(runner.invoke(args=["liveperson-config"])))["JWT Public Key"]
     assert after != before
     assert_public_key_is_the_active_key(client, after)
 
