@@ -63,6 +63,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for module in (home, page, api, discovery, jwks, authorize, consent, token, revoke, userinfo,
                    code, jwt, orders, openapi):
         app.register_blueprint(module.bp)
+    # Browsers ask every site for /favicon.ico: the SVG among the static files, served as they are.
+    app.add_url_rule("/favicon.ico", endpoint="static", defaults={"filename": "favicon.svg"})
     return app
 
 

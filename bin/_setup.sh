@@ -35,8 +35,11 @@ find_python() {
 }
 
 # ensure_venv EXTRA: create .venv and install the project with the given extra ("" for none).
+# bin/demo and bin/test share the environment: .venv/.installed records the project's checksum and
+# every extra installed so far, and a run installs only when the checksum changed or its extra is
+# missing, then with the union of the extras (asking for none never removes another's).
 ensure_venv() {
-  local extra="$1" python stamp wanted
+  local extra="$1" python stamp checksum recorded extras
   if [ ! -x "$VENV/bin/python" ]; then
     python="$(find_python)"
     if ! "$python" -m venv "$VENV" 2>/dev/null; then
@@ -47,12 +50,20 @@ ensure_venv() {
   fi
   stamp="$VENV/.installed"
   # The editable install maps the packages that existed when it ran: a new one means reinstall.
-  wanted="$({ cat pyproject.toml; ls -d */__init__.py; } | cksum | cut -d' ' -f1)-${extra}"
-  if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-    echo "Installing Python packages into .venv ..."
+  checksum="$({ cat pyproject.toml; ls -d */__init__.py; } | cksum | cut -d' ' -f1)"
+  # The stamp's first line is the checksum, the next ones the extras installed with it.
+  recorded=""
+  if [ "$(head -n 1 "$stamp" 2>/dev/null)" = "$checksum" ]; then
+    recorded="$(tail -n +2 "$stamp")"
+  fi
+  if [ -z "$recorded" ] || { [ -n "$extra" ] && ! grep -qxF "$extra" <<<"$recorded"; }; then
+    # Keep the extras installed under an older checksum too: the other script still wants them.
+    extras="$({ tail -n +2 "$stamp" 2>/dev/null; echo "$extra"; } | { grep -v '^-\?$' || true; } |
+              sort -u | paste -sd, -)"
+    echo "Installing Python packages into .venv${extras:+ (extras: $extras)} ..."
     "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -e ".${extra:+[$extra]}"
-    echo "$wanted" > "$stamp"
+    "$VENV/bin/python" -m pip install -q -e ".${extras:+[$extras]}"
+    { echo "$checksum"; echo "-"; tr , '\n' <<<"$extras"; } | grep -v '^$' > "$stamp"
   fi
   export PATH="$VENV/bin:$PATH"
 }

@@ -6,7 +6,7 @@ are. Everything that talks to the backend runs in the browser, with the backend'
 
 from __future__ import annotations
 
-from flask import Flask, redirect, render_template
+from flask import Flask, redirect, render_template, send_from_directory
 from werkzeug.wrappers import Response
 
 from web_client.settings import Settings
@@ -31,6 +31,12 @@ def create_app(settings: Settings) -> Flask:
     @app.get("/account")
     def account() -> str:
         return render_template("account.html")
+
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        # Browsers ask for it on every page; an SVG (the path keeps its historic name).
+        assert app.static_folder is not None
+        return send_from_directory(app.static_folder, "favicon.svg", mimetype="image/svg+xml")
 
     @app.get("/healthz")
     def healthz() -> str:

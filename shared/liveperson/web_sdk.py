@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, send_from_directory
 
 from shared import contract
 
@@ -41,6 +41,13 @@ def tag() -> Response:
     folder = Path(bp.static_folder)
     script = "\n".join((folder / name).read_text() for name in (*SHARED, "lptag.js"))
     return Response(script, mimetype="application/javascript")
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for it on every page; an SVG (the path keeps its historic name)."""
+    assert bp.static_folder is not None
+    return send_from_directory(bp.static_folder, "favicon.svg", mimetype="image/svg+xml")
 
 
 @bp.get(contract.POPOUT_WINDOW_PATH)
