@@ -403,7 +403,8 @@ def test_liveperson_config_shows_the_version(app, connector, shown):
     runner = other.test_cli_runner()
     register(runner, "lp-config", LEGACY_SECRET, "--liveperson-connector", connector)
     output = runner.invoke(args=["liveperson-config"]).output
-    (row,) = [line for line in output.splitlines() if line.startswith("Connector version")]
+    # An indented row of the "What to know" section.
+    (row,) = [line.strip() for line in output.splitlines() if line.strip().startswith("Connector version")]
     assert row.split(None, 2)[2] == f"{shown} (--liveperson-connector {connector})"
 
 

@@ -9,7 +9,7 @@ import time
 
 from tests.liveperson.test_messaging_api import customer_token
 from tests.support import servers
-from tests.support.consumer import Socket, agent_get, connect, signup
+from tests.support.consumer import Socket, agent_get, claims, connect, signup
 from tests.support.servers import SHORT_LIFETIME
 
 
@@ -34,10 +34,11 @@ def test_4401_when_the_customers_token_expires_then_the_same_conversation(short_
 
 
 def test_4407_for_a_visitor_then_the_extended_identity_keeps_the_conversation(live_backend, tmp_path):
-    with servers.standin(tmp_path, live_backend.url, "--unauthenticated-lifetime", "1") as standin:
+    # Long enough to open the conversation on a busy machine, short enough to wait for.
+    with servers.standin(tmp_path, live_backend.url, "--unauthenticated-lifetime", "4") as standin:
         token = signup(standin)
         conversation = connect(standin, token).open_conversation()
-        time.sleep(1.2)
+        time.sleep(max(0.0, claims(token)["exp"] - time.time()) + 0.3)
         assert connect(standin, token).closed()[0] == 4407
         again = connect(standin, signup(standin, token))
         assert open_conversations(again) == [conversation]
