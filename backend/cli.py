@@ -392,7 +392,7 @@ def seed_demo(liveperson_url: str, liveperson_connector: str) -> None:
 def _legacy_notice(client_id: str, pkce_required: bool) -> None:
     click.echo(f"{client_id} serves LivePerson's legacy openID connector: its authorization "
                "requests may add a query to a registered redirect URI that has none, and its "
-               "token requests may name any registered one (README, Security decisions).")
+               "token requests may name any registered one (docs/security.md).")
     advice = "Ask LivePerson to move the connector to OAuth 2 RFC, then register a client without it."
     if not pkce_required:
         advice += " Until then, --pkce-required keeps a stolen code useless if LivePerson sends PKCE."
@@ -411,7 +411,7 @@ def purge_expired() -> None:
 @click.command("settings")
 @with_appcontext
 def settings() -> None:
-    """Print every BACKEND_* setting as a Markdown table (the README's configuration table)."""
+    """Print every BACKEND_* setting as a Markdown table (docs/configuration.md)."""
     click.echo("| Variable | Default | Meaning |\n| --- | --- | --- |")
     for setting in SETTINGS:
         default = f"`{setting.default}`" if setting.default not in (None, "") else ""

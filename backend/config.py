@@ -1,6 +1,6 @@
 """Every setting of the backend, its default, and the environment variable that overrides it.
 
-This is the one place defaults live; the README's configuration table is generated from
+This is the one place defaults live; docs/configuration.md's table is generated from
 `SETTINGS` by `flask --app backend settings`, so the two cannot drift apart.
 Each setting `NAME` is read from the environment variable `BACKEND_NAME`.
 """

@@ -1,5 +1,5 @@
-# Sourced by bin/demo and bin/test: a virtual environment in .venv with the project installed.
-# Re-installs only when pyproject.toml changes, so the second run starts at once.
+# Sourced by bin/demo, bin/test and bin/screenshots: a virtual environment in .venv with the project
+# installed. Re-installs only when pyproject.toml changes, so the second run starts at once.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -66,4 +66,23 @@ ensure_venv() {
     { echo "$checksum"; echo "-"; tr , '\n' <<<"$extras"; } | grep -v '^$' > "$stamp"
   fi
   export PATH="$VENV/bin:$PATH"
+}
+
+# busy_ports "NAME:VARIABLE:HOST:PORT"...: a line for each address a server could not listen on,
+# naming the VARIABLE that moves it, if any (python: after ensure_venv). Bound as the servers bind
+# (SO_REUSEADDR), so a closing server's TIME_WAIT connections do not count; anything listening does.
+busy_ports() {
+  python - "$@" <<'PY'
+import socket, sys
+for spec in sys.argv[1:]:
+    name, variable, address = spec.split(":", 2)
+    host, _, port = address.rpartition(":")
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host.strip("[]") or "0.0.0.0", int(port)))
+        except (OSError, ValueError) as error:
+            move = f"; set {variable} to move it" if variable else ""
+            print(f"  {address} ({name}) is busy: {error.strerror or error}{move}")
+PY
 }

@@ -1,7 +1,6 @@
 """What LivePerson fixes and every part of the project must agree on: names, addresses and
-defaults from LivePerson's side of consumer authentication (see the README's "Registering the
-backend with LivePerson"). Each is written here once; the backend, the stand-in, the web
-client, the app and the checker import it.
+defaults from LivePerson's side of consumer authentication (see docs/going-live.md). Each is
+written here once; the backend, the stand-in, the web client, the app and the checker import it.
 """
 
 from __future__ import annotations

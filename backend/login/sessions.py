@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from backend.db import get_db
 from backend.models import LoginSession, User
 from backend.models.base import digest, new_secret, utcnow
-from backend.protocol import bearer
-from backend.protocol.errors import OAuthError
+from backend.protocol import access_token, bearer
+from backend.protocol.errors import OAuthError, invalid_token, token_required
 
 
 class Login(UserMixin):
@@ -135,5 +135,9 @@ def _load_from_bearer(req: object) -> Login | None:
 def _unauthorized() -> ResponseReturnValue:
     if request.path.startswith("/api/"):
         body = {"error": "login_required", "error_description": "Log in first."}
-        return jsonify(body), 401
+        # A 401 names the scheme that would succeed (RFC 9110 §15.5.2, RFC 6750 §3); a session
+        # token that was sent and refused is `invalid_token` (§3.1).
+        refused = (token_required("Log in first.") if _bearer_token() is None
+                   else invalid_token("The session token is unknown, expired or revoked."))
+        return jsonify(body), 401, {"WWW-Authenticate": access_token.challenge("api", refused)}
     return redirect(url_for("login_page.login", next=request.full_path.rstrip("?")))

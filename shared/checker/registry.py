@@ -1,5 +1,6 @@
-"""The checks `liveperson-check` runs, in one ordered list: the order of the report and of the
-README's check table. `CHECK_IDS` and the order in which the checks run are derived from it.
+"""The checks `liveperson-check` runs, in one ordered list: the order of the report and of
+the check table in docs/stand-in-and-checker.md. `CHECK_IDS` and the order in which the checks
+run are derived from it.
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ def main() -> None:
     print(f"  inspector      {origin}/inspector")
     print(f"  Web SDK tag    {origin}/tag/tag.js?site={settings.account}")
     print(f"  pop-out window {origin}{contract.POPOUT_WINDOW_PATH}")
-    print(f"  JWE public key {origin}/api/jwe-public-key")
+    if settings.validation.jwe:
+        print(f"  JWE public key {origin}/api/jwe-public-key")
     bot = " (the demo bot answers questions about orders)" if settings.bot else ""
     print(f"  agent          {origin}/agent{bot}")
     secret = "as given" if settings.app_client_secret else f"in {settings.instance_folder / APP_SECRET_FILE}"

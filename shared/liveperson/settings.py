@@ -52,6 +52,15 @@ class StandInSettings:
     bot: bool = False  # the demo bot answers the customers' questions about their orders
     brand_api_url: str | None = None  # what the bot calls; default the issuer's /api/v1/orders
 
+    def __post_init__(self) -> None:
+        # LivePerson encrypts only the implicit flow's id_token ("Consumer Authentication -
+        # Implicit flow"); with the code flow, --jwe would refuse every plain id_token.
+        if self.validation.jwe and self.flow != "implicit":
+            raise ValueError(
+                "JWE applies to the implicit flow only: add --flow implicit (LIVEPERSON_FLOW=implicit), "
+                "or leave out --jwe (LIVEPERSON_JWE)."
+            )
+
     def orders_url(self) -> str:
         return self.brand_api_url or self.validation.issuer.rstrip("/") + "/api/v1/orders"
 
@@ -123,7 +132,7 @@ def parser() -> argparse.ArgumentParser:
         "--jwe",
         action="store_true",
         default=_flag("JWE"),
-        help="expect the implicit flow's JWT encrypted with the stand-in's public key",
+        help="expect the implicit flow's JWT encrypted with the stand-in's public key (with --flow implicit)",
     )
     p.add_argument("--userinfo", action="store_true", default=_flag("USERINFO"))
     p.add_argument("--skew", type=int, default=_default("skew"))
@@ -238,23 +247,27 @@ def from_arguments(
         userinfo_endpoint=args.userinfo_endpoint,
         allow_hosts=(*listed, *args.allow_host),
     )
-    return args, StandInSettings(
-        validation=validation,
-        account=args.account,
-        flow=args.flow,
-        js_method=args.js_method,
-        js_context=args.js_context,
-        redirect_uri=args.redirect_uri,
-        rfc_compliance=args.rfc_compliance,
-        jwe_key_file=args.jwe_key_file,
-        instance_folder=args.instance_folder,
-        unauthenticated_messaging=args.unauthenticated_messaging,
-        unauthenticated_lifetime=args.unauthenticated_lifetime,
-        idle_timeout=args.idle_timeout,
-        public_url=(args.public_url or f"http://{args.host}:{args.port}").rstrip("/"),
-        delegation_scope=args.delegation_scope,
-        app_client_id=args.app_client_id,
-        app_client_secret=app_client_secret or None,
-        bot=args.bot,
-        brand_api_url=args.brand_api_url,
-    )
+    try:
+        settings = StandInSettings(
+            validation=validation,
+            account=args.account,
+            flow=args.flow,
+            js_method=args.js_method,
+            js_context=args.js_context,
+            redirect_uri=args.redirect_uri,
+            rfc_compliance=args.rfc_compliance,
+            jwe_key_file=args.jwe_key_file,
+            instance_folder=args.instance_folder,
+            unauthenticated_messaging=args.unauthenticated_messaging,
+            unauthenticated_lifetime=args.unauthenticated_lifetime,
+            idle_timeout=args.idle_timeout,
+            public_url=(args.public_url or f"http://{args.host}:{args.port}").rstrip("/"),
+            delegation_scope=args.delegation_scope,
+            app_client_id=args.app_client_id,
+            app_client_secret=app_client_secret or None,
+            bot=args.bot,
+            brand_api_url=args.brand_api_url,
+        )
+    except ValueError as error:
+        p.error(str(error))
+    return args, settings

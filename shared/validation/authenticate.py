@@ -99,17 +99,19 @@ class Exchange:
         return asdict(self)
 
     @contextmanager
-    def step(self, check: str, passed: str) -> Iterator[None]:
-        """Run one check: recorded as passed with `passed`, or failed with LivePerson's reason."""
+    def step(self, check: str, passed: str = "") -> Iterator[Check]:
+        """Run one check: recorded as passed with `passed`, or with the reason the block sets on
+        the Check it is given once it knows what it found; or failed with LivePerson's reason."""
+        outcome = Check(check, "pass", passed)
         try:
-            yield
+            yield outcome
         except ValidationFailure as failure:
             self.checks.append(Check(failure.check, "fail", failure.message))
             if failure.record is not None:
                 self.http.append(failure.record)
             self.failure = failure.as_dict()
             raise
-        self.checks.append(Check(check, "pass", passed))
+        self.checks.append(outcome)
 
 
 class Authenticator:
@@ -313,8 +315,9 @@ class Authenticator:
             id_token.check_times(claims, now=int(time.time()), skew=settings.skew)
         with exchange.step("id-token-sub", f"sub is {claims.get('sub')!r}: the customer id."):
             id_token.check_subject(claims)
-        with exchange.step("lp-sdes", "Engagement attributes read (lp_sdes absent, or a valid array)."):
+        with exchange.step("lp-sdes") as check:
             attributes = sdes.engagement_attributes(claims)
+            check.reason = sdes.found(claims)
         return claims, attributes
 
     def _userinfo(self, exchange: Exchange, access_token: Any, sub: str) -> None:

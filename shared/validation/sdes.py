@@ -29,11 +29,27 @@ def engagement_attributes(claims: dict[str, Any]) -> dict[str, Any]:
     if contact:
         personal["contacts"] = [contact]
 
-    sdes = claims.get("lp_sdes")
-    if sdes is not None:
-        for sde in parse_sdes(sdes):
-            (customer if sde["type"] == "ctmrinfo" else personal).update(sde[AUTHENTICATED_SDES[sde["type"]]])
+    for sde in sdes_of(claims):
+        (customer if sde["type"] == "ctmrinfo" else personal).update(sde[AUTHENTICATED_SDES[sde["type"]]])
     return {"customerInfo": customer, "personalInfo": personal}
+
+
+def sdes_of(claims: dict[str, Any]) -> list[dict[str, Any]]:
+    """The id_token's SDEs: none when `lp_sdes` is absent; present, it must be an array LivePerson
+    uses, so a null is refused too (an empty claim is left out, not sent as null)."""
+    if "lp_sdes" not in claims:
+        return []
+    return parse_sdes(claims["lp_sdes"])
+
+
+def found(claims: dict[str, Any]) -> str:
+    """What a passed `lp-sdes` check says it found: the one wording of the stand-in's inspector
+    and of liveperson-check. Refuses what `sdes_of` refuses."""
+    if "lp_sdes" not in claims:
+        return "lp_sdes: absent."
+    listed = sdes_of(claims)
+    kinds = f" ({', '.join(sde['type'] for sde in listed)})" if listed else ""
+    return f"lp_sdes: an array of {len(listed)} SDE{'' if len(listed) == 1 else 's'}{kinds}."
 
 
 def lp_sdes_problem(sdes: Any) -> str | None:

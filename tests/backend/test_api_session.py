@@ -126,16 +126,20 @@ def test_me_works_with_the_cookie_alone(client):
     assert response.json["email"] == EMAIL
 
 
-@pytest.mark.parametrize("headers", [
-    {},
-    {"Authorization": "Bearer not-a-session-token"},
-    {"Authorization": "Bearer "},
-    {"Authorization": "Basic ZGVtbzpkZW1v"},
+@pytest.mark.parametrize(("headers", "challenge"), [
+    ({}, 'Bearer realm="api"'),
+    ({"Authorization": "Bearer not-a-session-token"},
+     'Bearer realm="api", error="invalid_token", '
+     'error_description="The session token is unknown, expired or revoked."'),
+    ({"Authorization": "Bearer "}, 'Bearer realm="api"'),
+    ({"Authorization": "Basic ZGVtbzpkZW1v"}, 'Bearer realm="api"'),
 ], ids=["nothing", "unknown token", "empty token", "basic"])
-def test_me_without_a_login_gets_401_json(app, headers):
-    """No valid login: a JSON 401, not a redirect to the HTML login page."""
+def test_me_without_a_login_gets_401_json(app, headers, challenge):
+    """No valid login: a JSON 401 naming the scheme that would succeed, not a redirect to the
+    HTML login page."""
     response = app.test_client().get("/api/me", headers=headers)
     assert assert_json_error(response, 401)["error"] == "login_required"
+    assert response.headers["WWW-Authenticate"] == challenge
     assert "Location" not in response.headers
 
 

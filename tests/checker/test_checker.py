@@ -15,7 +15,7 @@ import requests
 from shared.checker import CHECK_IDS, cli
 from shared.checker.run import NEEDS_FRESH_CODE
 from tests.checker import broken_brand
-from tests.checker.report import assert_well_formed, statuses
+from tests.checker.report import assert_well_formed, reasons, statuses
 from tests.support import servers
 
 BIN = Path(sys.executable).parent
@@ -97,6 +97,8 @@ def test_the_healthy_fake_brand_passes_every_check(checker):
         status, document = checker(brand.issuer)
     assert status == 0
     assert statuses(document) == dict.fromkeys(CHECK_IDS, "PASS"), document
+    # The stand-in's inspector says the same (tests/liveperson/test_inspector.py).
+    assert reasons(document)["lp-sdes"] == "lp_sdes: an array of 2 SDEs (ctmrinfo, personal)."
 
 
 @pytest.mark.parametrize("fault", sorted(EXPECTED))

@@ -163,7 +163,7 @@ def test_the_agent_reads_replies_and_closes_in_the_workspace(app, workspace):
     expect(items).to_have_count(4)
     expect(items.nth(0).get_by_test_id("conversation-name")).to_have_text("Unauthenticated visitor")
     assert page.evaluate("window.notReloaded") is True
-    shots.take(page, "thread", readme="agent-workspace")
+    shots.take(page, "thread")
 
     # Closing makes the conversation read-only, here and in the store.
     page.get_by_test_id("close-conversation").click()

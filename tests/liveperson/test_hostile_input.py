@@ -50,7 +50,7 @@ def standin(live_backend: LiveServer, tmp_path_factory: pytest.TempPathFactory) 
 def jwe_standin(live_backend: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     folder: Path = tmp_path_factory.mktemp("hostile_jwe")
     (folder / "jwe-key.pem").write_bytes(KEYS.private_pem())
-    with servers.standin(folder, live_backend.url, "--jwe") as server:
+    with servers.standin(folder, live_backend.url, "--flow", "implicit", "--jwe") as server:
         yield server
 
 

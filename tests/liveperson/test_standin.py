@@ -192,7 +192,7 @@ def test_implicit_flow_with_jwe(tmp_path: Path, enc: str):
             LIVEPERSON_JWE_KID=keys.kid,
             LIVEPERSON_JWE_ENC=enc,
         ) as backend,
-        servers.standin(tmp_path, backend.url, "--jwe") as lp,
+        servers.standin(tmp_path, backend.url, "--flow", "implicit", "--jwe") as lp,
     ):
         published = requests.get(f"{lp.url}/api/jwe-public-key", timeout=TIMEOUT).json()
         assert published["public_key"] == keys.public_spki_base64()

@@ -66,14 +66,16 @@ def secret_store() -> Iterator[MemoryKeyring]:
 
 @pytest.fixture(scope="package")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The mobile tests' own backend: their failed logins count against no other test's account."""
-    with servers.backend(tmp_path_factory.mktemp("mobile_backend")) as server:
+    """The mobile tests' own backend: their failed logins count against no other test's account.
+    The app's settings screen in the README shows its URL, and the stand-in's."""
+    with servers.backend(tmp_path_factory.mktemp("mobile_backend"), in_readme=True) as server:
         yield server
 
 
 @pytest.fixture(scope="package")
 def standin(backend: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with servers.standin(tmp_path_factory.mktemp("mobile_standin"), backend.url) as server:
+    port = servers.port_for("liveperson", in_readme=True)
+    with servers.standin(tmp_path_factory.mktemp("mobile_standin"), backend.url, port=port) as server:
         yield server
 
 

@@ -3,7 +3,6 @@ Kivy's event loop (clock, graphics) until what the user waits for is on screen."
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from collections.abc import Callable
@@ -16,13 +15,14 @@ from kivy.tests.common import UnitTestTouch
 from kivy.uix.widget import Widget
 
 from mobile_client import BrandApp
+from tests.support import servers
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots" / "mobile"
 README_SCREENSHOTS = ROOT / "docs" / "screenshots"
 WAIT = 40  # an upper bound for one step (a login, a token exchange, an expiry), never a duration
 PHONE = (420, 760)
-# The pictures the README shows: only these are copied into docs/ with UPDATE_README_SCREENSHOTS=1.
+# The pictures the README shows: only these are copied into docs/ (bin/screenshots).
 IN_README = frozenset(
     {
         "login",
@@ -121,14 +121,14 @@ class Driver:
             EventLoop.idle()
 
     def screenshot(self, name: str) -> Path:
-        """Save the whole app as `<name>.png`; with UPDATE_README_SCREENSHOTS=1, copy the README's
-        (`IN_README`) into docs/ as `mobile-<name>.png`."""
+        """Save the whole app as `<name>.png`; while bin/screenshots refreshes the README's pictures,
+        copy the README's (`IN_README`) into docs/ as `mobile-<name>.png`."""
         self.pump(3)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         self.app.root.export_to_png(str(path))
         assert path.stat().st_size > 0
-        if os.environ.get("UPDATE_README_SCREENSHOTS") == "1" and name in IN_README:
+        if name in IN_README and servers.refreshing_readme():
             README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, README_SCREENSHOTS / f"mobile-{name}.png")
         return path

@@ -34,7 +34,7 @@ def test_backend_down_is_shown_and_the_ui_still_responds(drive, standin, secret_
 
 
 def test_an_authentication_failure_is_shown_and_retry_reconnects(drive, backend, tmp_path):
-    port = servers.free_port()
+    port = servers.port_for("liveperson", in_readme=True)  # its picture shows the address
     app = drive(backend.url, f"http://127.0.0.1:{port}")
     app.log_in()
     app.press("home", "chat_button")

@@ -5,7 +5,6 @@ with numbered screenshots of each."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Iterator, Sequence
@@ -87,17 +86,20 @@ class Site:
 @contextmanager
 def brand_stack(folder: Path, standin_flags: dict[str, list[str]], popout: str,
                 web_options: dict[str, list[str]] | None = None, seed_options: Sequence[str] = (),
-                **backend_settings: str) -> Iterator[tuple[LiveServer, dict[str, Brand]]]:
+                in_readme: bool = False, **backend_settings: str
+                ) -> Iterator[tuple[LiveServer, dict[str, Brand]]]:
     """One backend, and per entry of `standin_flags` a stand-in and a web client embedding it
     (with that entry's `web_options`). The `popout` entry's window is registered as a redirect URI;
-    every web client is a CORS origin."""
-    standin_ports = {name: servers.free_port() for name in standin_flags}
-    web_ports = {name: servers.free_port() for name in standin_flags}
+    every web client is a CORS origin. `in_readme`: the README's pictures show the backend and the
+    `popout` brand, so these are set up as bin/demo sets them up (`servers.port_for`)."""
+    shown = {name: in_readme and name == popout for name in standin_flags}
+    standin_ports = {name: servers.port_for("liveperson", shown[name]) for name in standin_flags}
+    web_ports = {name: servers.port_for("web_client", shown[name]) for name in standin_flags}
     origins = ",".join(f"http://127.0.0.1:{port}" for port in web_ports.values())
     with ExitStack() as stack:
         backend = stack.enter_context(servers.backend(
             folder, liveperson_url=f"http://127.0.0.1:{standin_ports[popout]}", seed_options=seed_options,
-            CORS_ORIGINS=origins, **backend_settings))
+            in_readme=in_readme, CORS_ORIGINS=origins, **backend_settings))
         brands = {}
         for name, flags in standin_flags.items():
             place = folder / name
@@ -123,9 +125,9 @@ class Shots:
         self.count += 1
         path = self.folder / f"{self.count:02d}-{step}.png"
         page.screenshot(path=str(path))
-        # One of the README's pictures: refreshed on request only, so a test run leaves the
-        # committed tree alone (UPDATE_README_SCREENSHOTS=1 bin/test tests/web_client).
-        if readme and os.environ.get("UPDATE_README_SCREENSHOTS") == "1":
+        # One of the README's pictures: refreshed on request only (bin/screenshots), so a test run
+        # leaves the committed tree alone.
+        if readme and servers.refreshing_readme():
             README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, README_SCREENSHOTS / f"{readme}.png")
 

@@ -1,5 +1,6 @@
 """Real processes on loopback for the tests: the brand backend under gunicorn, the
 LivePerson stand-in, and the brand's website. Each starts in a temporary folder on a free port
+(bin/demo's, for the servers the README's pictures show while bin/screenshots refreshes them)
 and is stopped after."""
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ STOP_TIMEOUT = 10
 
 SHORT_LIFETIME = 2  # seconds an id_token from the `short_backend` fixture is valid
 
+# bin/demo's ports (its BACKEND_BIND, WEB_CLIENT_PORT and LIVEPERSON_PORT), and what else it sets
+# that a picture shows: the README's pictures show what a developer running it sees.
+DEMO_PORTS = {"backend": 8000, "web_client": 8001, "liveperson": 8002}
+DEMO_BACKEND_SETTINGS = {"LOGIN_HINT": "Demo account: demo@example.com / demo-password"}
+
 
 @dataclass(frozen=True)
 class LiveServer:
@@ -43,6 +49,17 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def refreshing_readme() -> bool:
+    """Whether this run copies the README's pictures into docs/screenshots (bin/screenshots)."""
+    return os.environ.get("UPDATE_README_SCREENSHOTS") == "1"
+
+
+def port_for(server: str, in_readme: bool = False) -> int:
+    """bin/demo's port for `server` (a DEMO_PORTS key) if a README picture shows it (`in_readme`)
+    and the pictures are being refreshed; else a free one, so that the tests run beside a demo."""
+    return DEMO_PORTS[server] if in_readme and refreshing_readme() else free_port()
 
 
 def environment(prefixes: tuple[str, ...], **overrides: str) -> dict[str, str]:
@@ -95,15 +112,19 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 @contextmanager
 def backend(folder: Path, workers: int = 2, liveperson_url: str | None = None,
             gunicorn_options: Sequence[str] = (), seed_options: Sequence[str] = (),
-            commands: Sequence[Sequence[str]] = (), **settings: str) -> Iterator[LiveServer]:
+            commands: Sequence[Sequence[str]] = (), in_readme: bool = False,
+            **settings: str) -> Iterator[LiveServer]:
     """`init-db`, `seed-demo`, `commands`, then `gunicorn -c gunicorn.conf.py 'backend:create_app()'`.
     `settings` are BACKEND_* values without the prefix, e.g. ID_TOKEN_LIFETIME="5".
+    `in_readme`: a README picture shows it, so it is set up as bin/demo sets it up (`port_for`).
     `liveperson_url` goes to seed-demo: that stand-in's pop-out window becomes a redirect URI;
     `seed_options` too, e.g. ("--liveperson-connector", "openid").
     `commands` are more `flask --app backend` commands, e.g. a `create-client` of the test's own.
     `gunicorn_options` are extra command-line options, e.g. ("--worker-class", "gthread")."""
-    port = free_port()
+    port = port_for("backend", in_readme)
     url = f"http://127.0.0.1:{port}"
+    if in_readme:
+        settings = {**DEMO_BACKEND_SETTINGS, **settings}
     env = environment(("BACKEND_",), **{
         "BACKEND_DATABASE_URL": f"sqlite:///{folder / 'backend.sqlite3'}",
         "BACKEND_SECRET_KEY": secrets.token_urlsafe(32),

@@ -8,7 +8,7 @@ from joserfc.jwk import RSAKey
 
 from shared.validation.errors import ValidationFailure
 from shared.validation.jwe import EncryptionKeyPair, is_jwe
-from shared.validation.sdes import engagement_attributes
+from shared.validation.sdes import engagement_attributes, found
 
 CTMRINFO = {"type": "ctmrinfo", "info": {"ctype": "vip", "balance": -400.99}}
 PERSONAL = {"type": "personal", "personal": {"firstname": "John", "age": {"age": 34}}}
@@ -52,6 +52,27 @@ def test_malformed_sdes_are_reported(sdes, word):
         engagement_attributes({"sub": "c-1", "lp_sdes": sdes})
     assert raised.value.check == "lp-sdes"
     assert word in raised.value.message
+
+
+@pytest.mark.parametrize(
+    ("claims", "said"),
+    [
+        ({}, "lp_sdes: absent."),
+        ({"lp_sdes": []}, "lp_sdes: an array of 0 SDEs."),
+        ({"lp_sdes": [PERSONAL]}, "lp_sdes: an array of 1 SDE (personal)."),
+        ({"lp_sdes": [CTMRINFO, PERSONAL]}, "lp_sdes: an array of 2 SDEs (ctmrinfo, personal)."),
+    ],
+)
+def test_a_passed_check_says_what_it_found(claims, said):
+    assert found({"sub": "c-1", **claims}) == said
+
+
+def test_a_null_lp_sdes_is_refused_as_liveperson_check_refuses_it():
+    """One rule for the stand-in and liveperson-check: a claim present must be an array."""
+    for read in (found, engagement_attributes):
+        with pytest.raises(ValidationFailure) as raised:
+            read({"sub": "c-1", "lp_sdes": None})
+        assert raised.value.check == "lp-sdes"
 
 
 @pytest.fixture(scope="module")

@@ -24,8 +24,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
              "members_only": ["--no-unauthenticated-messaging"]}
     # The flow set on the site, so the page takes the name from its own settings, not the stand-in's.
     web = {"custom": [*custom, "--flow", "code"]}
-    with brand_stack(tmp_path_factory.mktemp("web_site"), flags, popout="code", web_options=web) as (
-            backend, brands):
+    with brand_stack(tmp_path_factory.mktemp("web_site"), flags, popout="code", web_options=web,
+                     in_readme=True) as (backend, brands):
         yield Site(backend=backend, **brands)
 
 

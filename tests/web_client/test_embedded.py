@@ -82,6 +82,19 @@ def test_code_flow_and_a_conversation_with_the_agent(page: Page, site: Site, sho
     recorded = site.code.conversation(conversation["conversationId"])["messages"]
     assert [(m["from"], m["text"]) for m in recorded] == exchange
 
+    # The agent's side: the thread beside who the customer is, as the id_token and lp_sdes say.
+    workspace = page.context.new_page()
+    workspace.set_viewport_size({"width": 1280, "height": 800})
+    workspace.goto(site.code.standin.url + "/agent")
+    workspace.locator(f'[data-testid=conversation][data-conversation-id="{conversation["conversationId"]}"]').click()
+    expect(workspace.get_by_test_id("message")).to_have_count(4)
+    identity = workspace.get_by_test_id("consumer-identity")
+    for field, value in (("customerId", sub), ("name", "Dana Demo"), ("issuer", site.backend.url)):
+        expect(identity.locator(f'dd[data-field="{field}"]')).to_have_text(value)
+    expect(workspace.get_by_test_id("sde")).to_have_count(2)
+    shots.take(workspace, "agent-workspace", readme="agent-workspace")
+    workspace.close()
+
     # The agent closes it: the window says so, and the customer can start another.
     site.code.agent_closes(conversation["conversationId"])
     expect(page.get_by_test_id("chat-ended")).to_be_visible()
