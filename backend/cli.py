@@ -226,9 +226,8 @@ def rotate_keys() -> None:
     click.echo("Retired keys stay in the JWKS until every token they signed has expired.")
 
 
-# The authentication types of LivePerson's console, and the flow each is (README, "How the
-# authentication works").
-FLOWS = {"code": "Code flow", "implicit": "Implicit flow"}
+# The flows, as LivePerson's console names them in its "OAuth 2.0 Authentication Type".
+FLOWS = {"code": "Code Flow", "implicit": "Implicit"}
 _PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa")
 
 
@@ -284,13 +283,19 @@ def liveperson_config(flow: str) -> None:
     signing = current_app.extensions["keyring"].signing_key(db)
     urls = endpoint_urls(issuer)
     code = flow == "code"
-    click.echo(f"For the {FLOWS[flow].lower()}" + (
-        " (LivePerson's backend redeems the app's code at the token endpoint); "
-        "--flow implicit for the other." if code else
-        " (the app hands LivePerson a signed id_token; no token endpoint, no client secret)."))
-    paste = [
-        ("Authentication type", FLOWS[flow]),
-        ("JS Method Name", config["LIVEPERSON_JS_METHOD"]),
+    click.echo("For the code flow (LivePerson's backend redeems the app's code at the token "
+               "endpoint); --flow implicit for the other." if code else
+               "For the implicit flow (the app hands LivePerson a signed id_token; no token "
+               "endpoint, no client secret).")
+    # The form's fields in its order and words: LivePerson's "Authenticate in Web and Mobile
+    # Messaging: Configuration" (Management Console, Consumer Identity Provider).
+    paste = [("OAuth 2.0 Authentication Type", FLOWS[flow])]
+    if code:
+        paste.append(("Code Flow With PKCE", "tick it (the client requires it)" if client.pkce_required
+                      else "leave it unticked (tick it only for a client made with --pkce-required)"))
+    paste += [
+        ("Issuer Display Name", config["BRAND_NAME"]),
+        ("JWT issuer (iss)", issuer),
         ("Authentication Endpoint", urls["authorization_endpoint"]),
     ]
     if code:
@@ -298,13 +303,14 @@ def liveperson_config(flow: str) -> None:
             ("Token Endpoint", urls["token_endpoint"]),
             ("Client ID", client.client_id),
             ("Client Secret", "(the secret given to create-client; it is stored hashed)"),
-            ("PKCE", "tick it (the client requires it)" if client.pkce_required else
-             "leave it unticked (tick it only with a client made with --pkce-required)"),
         ]
     paste += [
+        ("IDP Certificate Type", "JWKS Endpoint: it follows rotate-keys (a JWT Public Key must be "
+                                 "pasted again after each rotation)"),
         ("JWKS Endpoint", urls["jwks_uri"]),
         ("JWT Public Key", public_key_spki_base64(signing.public_jwk)),
-        ("Issuer", issuer),
+        ("JS Method Name", config["LIVEPERSON_JS_METHOD"]),
+        ("JS Context", "(empty, unless the page keeps the method in an object, e.g. brand.auth)"),
     ]
     know = [
         ("Redirect URIs registered", " ".join(client.redirect_uris)),
@@ -313,8 +319,6 @@ def liveperson_config(flow: str) -> None:
         ("Consumer Delegation", _delegation(client)),
         ("JWE", _jwe(config, flow)),
         ("Revocation endpoint", urls["revocation_endpoint"]),
-        ("Keys", "JWKS Endpoint or JWT Public Key, not both; the JWKS follows rotate-keys, a "
-                 "pasted key must be pasted again after each rotation"),
     ]
     if not code:
         know.insert(0, ("Token Endpoint", f"{urls['token_endpoint']} (not used by the implicit "

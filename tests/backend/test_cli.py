@@ -602,29 +602,32 @@ def assert_public_key_is_the_active_key(client, line: str) -> None:
 def test_liveperson_config(runner, client):
     """Everything LivePerson's Consumer Identity Provider form asks for, exactly."""
     rows = config_rows(ok(runner.invoke(args=["liveperson-config"])))
-    assert rows["Issuer"] == ISSUER
+    assert rows["JWT issuer (iss)"] == ISSUER
+    assert rows["Issuer Display Name"] == "Example Brand"
     assert rows["Authentication Endpoint"] == ISSUER + "/oauth2/v3/authorize"
     assert rows["Token Endpoint"] == ISSUER + "/oauth2/v3/token"
     assert rows["Client ID"] == CLIENT_ID
     assert rows["JWKS Endpoint"] == ISSUER + "/oauth2/v3/certs"
     assert rows["JS Method Name"] == "lpGetAuthenticationToken"
     discovery = client.get("/.well-known/openid-configuration").json
-    assert rows["Issuer"] == discovery["issuer"]
+    assert rows["JWT issuer (iss)"] == discovery["issuer"]
     assert rows["Token Endpoint"] == discovery["token_endpoint"]
     assert rows["JWKS Endpoint"] == discovery["jwks_uri"]
     assert_public_key_is_the_active_key(client, rows["JWT Public Key"])
 
 
 def test_liveperson_config_separates_the_form_from_the_brand_side(runner):
-    """The console's fields, in LivePerson's names, under one heading; the brand-side facts under
-    another; and which flow the form is for, before both."""
+    """The console's fields, in LivePerson's names and order, under one heading; the brand-side
+    facts under another; and which flow the form is for, before both."""
     output = ok(runner.invoke(args=["liveperson-config"]))
     sections = config_sections(output)
     assert list(sections) == [PASTE, KNOW]
     assert list(sections[PASTE]) == [
-        "Authentication type", "JS Method Name", "Authentication Endpoint", "Token Endpoint",
-        "Client ID", "Client Secret", "PKCE", "JWKS Endpoint", "JWT Public Key", "Issuer"]
-    assert sections[PASTE]["Authentication type"] == "Code flow"
+        "OAuth 2.0 Authentication Type", "Code Flow With PKCE", "Issuer Display Name",
+        "JWT issuer (iss)", "Authentication Endpoint", "Token Endpoint", "Client ID",
+        "Client Secret", "IDP Certificate Type", "JWKS Endpoint", "JWT Public Key",
+        "JS Method Name", "JS Context"]
+    assert sections[PASTE]["OAuth 2.0 Authentication Type"] == "Code Flow"
     assert {"Redirect URIs registered", "Connector version", "Consumer Delegation", "JWE",
             "Revocation endpoint"} <= set(sections[KNOW])
     assert not set(sections[PASTE]) & set(sections[KNOW])
@@ -636,10 +639,10 @@ def test_liveperson_config_for_the_implicit_flow(runner):
     """The implicit flow's form has no token endpoint and no client secret; they are still told."""
     sections = config_sections(ok(runner.invoke(args=["liveperson-config", "--flow", "implicit"])))
     paste, know = sections[PASTE], sections[KNOW]
-    assert paste["Authentication type"] == "Implicit flow"
-    assert not {"Token Endpoint", "Client ID", "Client Secret", "PKCE"} & set(paste)
+    assert paste["OAuth 2.0 Authentication Type"] == "Implicit"
+    assert not {"Token Endpoint", "Client ID", "Client Secret", "Code Flow With PKCE"} & set(paste)
     assert know["Token Endpoint"].startswith(ISSUER + "/oauth2/v3/token ")
-    assert paste["Issuer"] == ISSUER
+    assert paste["JWT issuer (iss)"] == ISSUER
     assert know["JWE"].startswith("off")
 
 
@@ -649,7 +652,7 @@ def test_liveperson_config_of_a_pkce_client(app, runner, monkeypatch):
     monkeypatch.setenv("BACKEND_LIVEPERSON_CLIENT_ID", "lp-pkce")
     rows = config_rows(ok(another_process(app).test_cli_runner().invoke(
         args=["liveperson-config"])))
-    assert rows["PKCE"].startswith("tick it")
+    assert rows["Code Flow With PKCE"].startswith("tick it")
 
 
 UNREACHABLE = "LivePerson's cloud cannot reach this issuer"
@@ -675,7 +678,7 @@ def test_liveperson_config_warns_first_of_an_unreachable_issuer(app, issuer, rea
     assert "public HTTPS URL (docs/going-live.md)" in first
     for reason in reasons:
         assert reason in first
-    assert config_rows(output)["Issuer"] == issuer  # the form is printed all the same
+    assert config_rows(output)["JWT issuer (iss)"] == issuer  # the form is printed all the same
 
 
 @pytest.mark.parametrize("issuer", [ISSUER, "https://auth.brand.example", "https://8.8.8.8",
