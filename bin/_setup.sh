@@ -69,20 +69,26 @@ ensure_venv() {
 }
 
 # busy_ports "NAME:VARIABLE:HOST:PORT"...: a line for each address a server could not listen on,
-# naming the VARIABLE that moves it, if any (python: after ensure_venv). Bound as the servers bind
-# (SO_REUSEADDR), so a closing server's TIME_WAIT connections do not count; anything listening does.
+# or that two servers were given, naming the VARIABLE that moves it, if any (python: after
+# ensure_venv). Bound as the servers bind (SO_REUSEADDR), so a closing server's TIME_WAIT
+# connections do not count; anything listening does.
 busy_ports() {
   python - "$@" <<'PY'
 import socket, sys
+given = {}
 for spec in sys.argv[1:]:
     name, variable, address = spec.split(":", 2)
     host, _, port = address.rpartition(":")
+    move = f"; set {variable} to move it" if variable else ""
+    if port in given:
+        print(f"  {address} ({name}) is the port of the {given[port]} too{move}")
+        continue
+    given[port] = name
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host.strip("[]") or "0.0.0.0", int(port)))
         except (OSError, ValueError) as error:
-            move = f"; set {variable} to move it" if variable else ""
             print(f"  {address} ({name}) is busy: {error.strerror or error}{move}")
 PY
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import requests
 
 from shared.checker.reasons import FAIL, NotRun, detail, json_body
+from shared.validation import brand_http
 
 
 class CodeRefused(NotRun):
@@ -39,8 +40,8 @@ class BackendApp:
         if scope is not None:
             body["scope"] = scope
         try:
-            response = requests.post(
-                url, json=body, headers={"Authorization": f"Bearer {session}"}, timeout=self._timeout
+            response = brand_http.request(
+                "POST", url, json=body, headers={"Authorization": f"Bearer {session}"}, timeout=self._timeout
             )
         except requests.RequestException as error:
             raise NotRun(FAIL, f"Could not obtain a code from {url}: {error}") from None
@@ -59,8 +60,8 @@ class BackendApp:
             return self._session
         url = self._url("/api/session")
         try:
-            response = requests.post(
-                url, json={"email": self._email, "password": self._password}, timeout=self._timeout
+            response = brand_http.request(
+                "POST", url, json={"email": self._email, "password": self._password}, timeout=self._timeout
             )
             token = json_body(response).get("session_token")
             if response.status_code != 200 or not isinstance(token, str):

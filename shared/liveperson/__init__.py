@@ -12,7 +12,18 @@ from pathlib import Path
 
 from flask import Flask
 
-from shared.liveperson import agent, api, bot, delegation, headers, idp, inspector, messaging, web_sdk
+from shared.liveperson import (
+    agent,
+    api,
+    bot,
+    delegation,
+    headers,
+    idp,
+    inspector,
+    messaging,
+    private_views,
+    web_sdk,
+)
 from shared.liveperson.delegation.sealing import Sealer
 from shared.liveperson.delegation.sentinel import AppTokens
 from shared.liveperson.delegation.tokens import DelegatedTokens
@@ -53,6 +64,7 @@ def create_app(settings: StandInSettings) -> Flask:
     agent_id = uuid.uuid5(uuid.NAMESPACE_URL, f"liveperson-stand-in/{settings.account}/agent")
     app.extensions["agent_id"] = str(agent_id)
     headers.init_app(app)
+    private_views.init_app(app)
     messaging.init_app(app)
     bot.init_app(app)
     for module in (api, idp, agent, inspector, web_sdk, delegation):

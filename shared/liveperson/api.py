@@ -4,7 +4,8 @@ the inspector shows, and the encryption key the brand configures.
 
 Cross-origin access is granted only to `/api/config`: the tag runs on the brand's pages, on
 another origin (static/lptag.js; web_client's page reads it too). The records and the rest stay
-same-origin, so a web page open in the developer's browser cannot read them. No cookies are
+same-origin, so a web page open in the developer's browser cannot read them; the records answer
+only at the stand-in's own name (private_views.py). No cookies are
 involved. Caching headers: shared/liveperson/headers.py.
 """
 

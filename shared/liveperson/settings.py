@@ -162,7 +162,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--public-url", default=_env("PUBLIC_URL"),
         help="where browsers reach the stand-in (default http://HOST:PORT); the verification "
-        "link's redirect URI is {public-url}/callback/{account}/redirectCode",
+        "link's redirect URI is {public-url}/callback/{account}/redirectCode, and the agent "
+        "workspace and inspector answer at its host (or a loopback address) only",
     )
     p.add_argument(
         "--delegation-scope", default=_default("delegation_scope"),

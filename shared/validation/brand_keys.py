@@ -20,6 +20,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 
+from shared.validation import brand_http
 from shared.validation.errors import (
     INPUT_VALIDATION,
     KID_NOT_FOUND,
@@ -44,7 +45,7 @@ class JwksKeys:
 
     def fetch(self) -> list[dict[str, Any]]:
         try:
-            response = requests.get(self.url, timeout=self.timeout)
+            response = brand_http.request("GET", self.url, timeout=self.timeout)
             document = loads(response.content, limit=DOCUMENT_LIMIT)
         except requests.RequestException as error:
             raise ValidationFailure(

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from shared.validation import brand_http
 from shared.validation.errors import INPUT_VALIDATION, ValidationFailure
 from shared.validation.safe_json import DOCUMENT_LIMIT, JsonRejected, loads
 
@@ -46,7 +47,7 @@ def discover(
     left out, with its reason in `refused`, and fails only the step that needs it."""
     url = issuer.rstrip("/") + "/.well-known/openid-configuration"
     try:
-        response = requests.get(url, timeout=timeout)
+        response = brand_http.request("GET", url, timeout=timeout)
         document = loads(response.content, limit=DOCUMENT_LIMIT)
     except requests.RequestException as error:
         raise ValidationFailure(

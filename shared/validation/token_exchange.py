@@ -18,6 +18,7 @@ from urllib.parse import quote_plus
 
 import requests
 
+from shared.validation import brand_http
 from shared.validation.errors import AUTH_FAILED, BRAND_TIMEOUT, ValidationFailure
 from shared.validation.masking import masked
 from shared.validation.safe_json import DOCUMENT_LIMIT, JsonRejected, loads
@@ -68,7 +69,7 @@ def request_tokens(
     sent = [client_secret, *(form.get(name) for name in ("code", "code_verifier", "refresh_token"))]
     record = HttpRecord("POST", token_endpoint, masked(headers), masked(form))
     try:
-        response = requests.post(token_endpoint, data=form, headers=headers, timeout=timeout)
+        response = brand_http.request("POST", token_endpoint, data=form, headers=headers, timeout=timeout)
         content = response.content
     except requests.Timeout:
         return None, None, record

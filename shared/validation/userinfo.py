@@ -6,13 +6,15 @@ from typing import Any
 
 import requests
 
+from shared.validation import brand_http
 from shared.validation.errors import AUTH_FAILED, ValidationFailure
 from shared.validation.safe_json import DOCUMENT_LIMIT, JsonRejected, loads
 
 
 def fetch_userinfo(url: str, access_token: str, *, sub: str, timeout: float) -> dict[str, Any]:
     try:
-        response = requests.get(url, headers={"Authorization": f"Bearer {access_token}"}, timeout=timeout)
+        response = brand_http.request("GET", url, headers={"Authorization": f"Bearer {access_token}"},
+                                     timeout=timeout)
         claims = loads(response.content, limit=DOCUMENT_LIMIT)
     except requests.RequestException as error:
         raise ValidationFailure(

@@ -27,7 +27,7 @@ from urllib.parse import unquote_plus
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from flask import Flask, jsonify, request
+from flask import Flask, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -56,6 +56,7 @@ FAULTS = {
     "redirect-mismatch": "ignores a redirect_uri mismatch",
     "no-store": "forgets Cache-Control: no-store",
     "sdes-object": "sends lp_sdes as an object",
+    "endless-userinfo": "answers userinfo with a body that never ends",
     "no-pkce": "offers no PKCE",
 }
 
@@ -271,9 +272,16 @@ def create_app(fault: str | None = None) -> Flask:
     def userinfo() -> ResponseReturnValue:
         if bearer() not in access_tokens:
             return error(401, "invalid_token", "Unknown access token.")
+        if fault == "endless-userinfo":
+            return Response(_endless(), mimetype="application/json")
         return jsonify(sub=SUB, given_name="Casey")
 
     return app
+
+
+def _endless() -> Iterator[bytes]:
+    while True:
+        yield b" " * 65536
 
 
 class _QuietHandler(WSGIRequestHandler):

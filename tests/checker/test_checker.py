@@ -35,6 +35,7 @@ EXPECTED = {
     "redirect-mismatch": ("redirect-uri-mismatch", "redirect_uri"),
     "no-store": ("no-store", "no-store is missing"),
     "sdes-object": ("lp-sdes", "object"),
+    "endless-userinfo": ("userinfo", "larger than"),
 }
 
 # -- the project's own backend -----------------------------------------------------------------

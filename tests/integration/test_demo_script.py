@@ -86,3 +86,16 @@ def test_help_names_the_port_variables() -> None:
                            timeout=10, check=True).stdout
     for variable in ("BACKEND_BIND", "LIVEPERSON_PORT", "WEB_CLIENT_PORT"):
         assert variable in shown
+
+
+def test_two_servers_given_one_port_are_refused_before_anything_starts(
+    checkout: Path, environment: dict[str, str]
+) -> None:
+    backend_port = environment["BACKEND_BIND"].rsplit(":", 1)[-1]
+    refused = subprocess.run([str(checkout / "bin" / "demo")], cwd=checkout, text=True,
+                             env={**environment, "WEB_CLIENT_PORT": backend_port},
+                             capture_output=True, timeout=60, check=False)
+    assert refused.returncode == 1
+    assert (f"127.0.0.1:{backend_port} (brand website) is the port of the backend too; "
+            "set WEB_CLIENT_PORT to move it") in refused.stderr, refused.stderr
+    assert not (checkout / "instance").exists()  # no database, no log, no lock

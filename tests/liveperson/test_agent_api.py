@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shared.liveperson import agent, create_app
+from shared.liveperson import create_app
 from shared.liveperson.agent import reply
 from shared.liveperson.agent.profile import consumer_profile
 from shared.liveperson.messaging.text import MAX_LENGTH
@@ -56,12 +56,9 @@ SDES: list[Any] = [
 
 
 def agent_app(folder: Path) -> Flask:
-    """The stand-in, with the agent's blueprint registered if create_app does not yet."""
+    """The stand-in, in process, its store in `folder`."""
     settings = StandInSettings(validation=ValidationSettings(issuer=ISSUER), instance_folder=folder)
-    app = create_app(settings)
-    if "agent" not in app.blueprints:
-        app.register_blueprint(agent.bp)
-    return app
+    return create_app(settings)
 
 
 def alice(store: Store, claims: dict[str, Any] | None = None, sdes: list[Any] | None = None) -> str:

@@ -88,3 +88,13 @@ def test_a_brand_that_does_not_answer_is_9013(standin_for):
             body = refused(standin, "a-code")
             assert time.monotonic() - started < 5
     assert (body["internalErrorCode"], body["check"]) == ("9013", "token-exchange")
+
+
+def test_an_answer_without_end_is_read_to_the_bound_and_refused(standin_for):
+    """The brand's userinfo never ends its body: the stand-in reads 1 MiB of it, and says so."""
+    with broken_brand.serve("endless-userinfo") as brand, standin_for(brand.issuer, "--userinfo") as standin:
+        started = time.monotonic()
+        body = refused(standin, brand_code(brand))
+        assert time.monotonic() - started < 10
+    assert (body["internalErrorCode"], body["check"]) == ("9011", "userinfo")
+    assert "larger than 1048576 bytes" in body["message"]

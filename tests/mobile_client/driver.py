@@ -3,7 +3,6 @@ Kivy's event loop (clock, graphics) until what the user waits for is on screen."
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +18,6 @@ from tests.support import servers
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots" / "mobile"
-README_SCREENSHOTS = ROOT / "docs" / "screenshots"
 WAIT = 40  # an upper bound for one step (a login, a token exchange, an expiry), never a duration
 PHONE = (420, 760)
 # The pictures the README shows: only these are copied into docs/ (bin/screenshots).
@@ -128,7 +126,6 @@ class Driver:
         path = SCREENSHOTS / f"{name}.png"
         self.app.root.export_to_png(str(path))
         assert path.stat().st_size > 0
-        if name in IN_README and servers.refreshing_readme():
-            README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, README_SCREENSHOTS / f"mobile-{name}.png")
+        if name in IN_README:
+            servers.keep_for_readme(path, f"mobile-{name}")
         return path

@@ -21,7 +21,6 @@ from tests.support.servers import LiveServer
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
-README_SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -125,11 +124,8 @@ class Shots:
         self.count += 1
         path = self.folder / f"{self.count:02d}-{step}.png"
         page.screenshot(path=str(path))
-        # One of the README's pictures: refreshed on request only (bin/screenshots), so a test run
-        # leaves the committed tree alone.
-        if readme and servers.refreshing_readme():
-            README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, README_SCREENSHOTS / f"{readme}.png")
+        if readme:
+            servers.keep_for_readme(path, readme)
 
 
 def fill_login(page: Page, shots: Shots | None = None, readme: str | None = None) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,6 +24,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
+README_SCREENSHOTS = ROOT / "docs" / "screenshots"
 BIN = Path(sys.executable).parent
 START_DEADLINE = 30  # seconds a server may take to answer its first request
 STOP_TIMEOUT = 10
@@ -54,6 +56,14 @@ def free_port() -> int:
 def refreshing_readme() -> bool:
     """Whether this run copies the README's pictures into docs/screenshots (bin/screenshots)."""
     return os.environ.get("UPDATE_README_SCREENSHOTS") == "1"
+
+
+def keep_for_readme(picture: Path, name: str) -> None:
+    """`picture` becomes docs/screenshots/<name>.png, on request only (bin/screenshots), so that
+    a test run leaves the committed tree alone."""
+    if refreshing_readme():
+        README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(picture, README_SCREENSHOTS / f"{name}.png")
 
 
 def port_for(server: str, in_readme: bool = False) -> int:

@@ -30,11 +30,11 @@ def published(monkeypatch: pytest.MonkeyPatch) -> list[list[dict[str, Any]]]:
     """The JWKS documents the brand serves, one per fetch (the last one from then on)."""
     documents: list[list[dict[str, Any]]] = []
 
-    def get(url: str, timeout: float) -> Any:
+    def request(method: str, url: str, timeout: float) -> Any:
         keys = documents.pop(0) if len(documents) > 1 else documents[0]
         return SimpleNamespace(status_code=200, content=json.dumps({"keys": keys}).encode())
 
-    monkeypatch.setattr(brand_keys.requests, "get", get)
+    monkeypatch.setattr(brand_keys.brand_http, "request", request)
     return documents
 
 

@@ -15,6 +15,7 @@ import requests
 from shared.checker.reasons import FAIL, PASS, WARN, NotRun, Outcome, detail, error_code, json_body
 from shared.checker.run import Delegation, Run
 from shared.checker.token_endpoint import exchange, refresh
+from shared.validation import brand_http
 
 
 def delegation_refresh(run: Run) -> Outcome:
@@ -115,7 +116,8 @@ def _call_api(run: Run, access_token: str) -> requests.Response:
     if run.target.brand_api is None:
         raise NotRun(WARN, "not checked: name the brand API a bot calls with --brand-api URL.")
     try:
-        return requests.get(
+        return brand_http.request(
+            "GET",
             run.target.brand_api,
             headers={"Authorization": f"Bearer {access_token}"},
             timeout=run.target.timeout,

@@ -23,7 +23,8 @@ Errors are `{"error": <short name>, "message": <one sentence>}`: 400 for a bad b
 request from another origin, 404 for an unknown conversation, 409 for a closed one, 413 and 415
 for an oversized or non-JSON body.
 
-Same origin only: no CORS header is ever sent, so no other page can read the conversations.
+Same origin only: no CORS header is ever sent, so no other page can read the conversations, and
+only at the stand-in's own name (private_views.py), so no page can rebind its name to read them.
 Since a page can still *send* a POST elsewhere without reading the answer, the two POSTs also
 refuse a foreign `Origin` and the reply requires `Content-Type: application/json`, which no
 cross-origin form or preflight-free fetch can send: a page the developer has open elsewhere

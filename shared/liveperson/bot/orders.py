@@ -19,6 +19,7 @@ from typing import Any
 
 import requests
 
+from shared.validation import brand_http
 from shared.validation.safe_json import DOCUMENT_LIMIT, JsonRejected, loads
 
 LISTED = 5  # orders the bot lists; it counts the rest
@@ -36,7 +37,8 @@ class Answer:
 
 def fetch(url: str, access_token: str, timeout: float) -> Answer:
     try:
-        response = requests.get(
+        response = brand_http.request(
+            "GET",
             url,
             headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
             timeout=timeout,
