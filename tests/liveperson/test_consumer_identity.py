@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
 
+from shared.liveperson.idp.consumer_token import ConsumerTokens, Identity
 from tests.liveperson.test_standin import app_login, code_for, customer_id, jwt_for
 from tests.support import servers
 from tests.support.consumer import ACCOUNT, agent_get, claims, connect, idp, signup
@@ -17,8 +19,12 @@ from tests.support.servers import LiveServer
 
 
 @pytest.fixture(scope="module")
-def standin(live_backend: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    folder = tmp_path_factory.mktemp("identity_standin")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("identity_standin")
+
+
+@pytest.fixture(scope="module")
+def standin(live_backend: LiveServer, folder: Path) -> Iterator[LiveServer]:
     with servers.standin(folder, live_backend.url, "--unauthenticated-lifetime", "2") as server:
         yield server
 
@@ -58,6 +64,20 @@ def test_an_expired_unauthenticated_identity_is_extended_not_replaced(standin):
     extended = signup(standin, token)
     assert claims(extended)["sub"] == claims(token)["sub"]
     assert claims(extended)["exp"] > time.time()
+
+
+def test_an_identity_expired_beyond_the_window_is_not_extended(standin, folder):
+    """2001 thirty days after expiry. The stand-in's own key (in its instance folder) signs a
+    visitor token that expired 31 days ago, as one kept that long would be."""
+    visitor = claims(signup(standin))["sub"]
+    month_ago = int(time.time()) - 31 * 24 * 3600
+    tokens = ConsumerTokens.in_folder(folder / "standin", ACCOUNT)
+    stale = tokens.issue(Identity(visitor, None, month_ago))
+    refused = idp(standin, "signup", stale)
+    assert refused.status_code == 401
+    assert (refused.json()["internalErrorCode"], refused.json()["check"]) == ("2001", "consumer-token")
+    recent = tokens.issue(Identity(visitor, None, month_ago + 2 * 24 * 3600))  # 29 days ago
+    assert claims(signup(standin, recent))["sub"] == visitor
 
 
 def test_signup_refuses_to_extend_an_authenticated_or_foreign_token(live_backend, standin):
