@@ -10,6 +10,8 @@ import pytest
 from tests.support import servers
 from tests.support.servers import SHORT_LIFETIME
 
+pytest_plugins = ["tests.support.browser_fixtures"]
+
 # The settings prefixes of the backend, the stand-in and the web client.
 SETTINGS_PREFIXES = ("BACKEND_", "LIVEPERSON_", "WEB_CLIENT_")
 

@@ -10,11 +10,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from tests.support import servers
 from tests.support.backend_app import make_app
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.servers import LiveServer
 
 HINT = "Demo account: demo@example.com / demo-password"
@@ -28,18 +27,10 @@ def branded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield server
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.mark.parametrize("width", [375, 420])
 def test_the_login_page_fits_a_phone_and_the_popout(
-        browser: Browser, branded: LiveServer, width: int) -> None:
-    page = browser.new_page(viewport={"width": width, "height": 700})
+        chromium: Browser, branded: LiveServer, width: int) -> None:
+    page = chromium.new_page(viewport={"width": width, "height": 700})
     try:
         # The longest login page: an error shown, and the pop-out's authorization request in `next`.
         page.goto(branded.url + "/login?next=/oauth2/v3/authorize%3Fstate%3D" + "x" * 3000)
@@ -61,10 +52,10 @@ def assert_fits(page: Page) -> None:
 
 @pytest.mark.parametrize("width", [375, 420])
 def test_the_consent_and_account_pages_fit_a_phone_and_the_popout(
-        browser: Browser, branded: LiveServer, width: int) -> None:
+        chromium: Browser, branded: LiveServer, width: int) -> None:
     """The pop-out asks for orders.read: log in, the consent page, Allow, and the account page
     that lists LivePerson with its Revoke button; Revoke empties the list."""
-    page = browser.new_page(viewport={"width": width, "height": 700})
+    page = chromium.new_page(viewport={"width": width, "height": 700})
     try:
         # The redirect to LivePerson is answered here: the tests stay on loopback.
         page.route("https://liveperson.net/**", lambda route: route.fulfill(body="LivePerson"))
@@ -94,8 +85,8 @@ def test_the_consent_and_account_pages_fit_a_phone_and_the_popout(
         page.close()
 
 
-def test_the_page_speaks_and_looks_like_the_brand(browser: Browser, branded: LiveServer) -> None:
-    page = browser.new_page()
+def test_the_page_speaks_and_looks_like_the_brand(chromium: Browser, branded: LiveServer) -> None:
+    page = chromium.new_page()
     try:
         page.goto(branded.url + "/login")
         assert page.title() == "Log in · Acme Outfitters"

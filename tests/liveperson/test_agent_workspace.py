@@ -8,29 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from shared.liveperson.store import Store
 from tests.liveperson.test_agent_api import CLAIMS, ISSUER, SDES, agent_app
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, Shots
+from tests.support.browser import Shots
 from tests.support.servers import Serving
 
 HOSTILE = '<img src=x onerror="window.pwned = 1"><script>window.pwned = 2</script>'
 VIEWPORT = {"width": 1280, "height": 800}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture
@@ -41,12 +30,12 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def workspace(app: Flask, browser: Any) -> Iterator[tuple[Page, str]]:
+def workspace(app: Flask, chromium: Browser) -> Iterator[tuple[Page, str]]:
     """A fresh page, and the stand-in's URL. The page must log no error: a script refused by
     the Content-Security-Policy, or one that failed, would show there."""
     errors: list[str] = []
     with Serving(app) as served:
-        context = browser.new_context(viewport=VIEWPORT)
+        context = chromium.new_context(viewport=VIEWPORT)
         try:
             page = context.new_page()
             page.on(

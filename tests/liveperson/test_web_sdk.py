@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
 from werkzeug.test import TestResponse
 
 from shared.liveperson import create_app, web_sdk
@@ -23,7 +23,7 @@ from shared.liveperson.settings import StandInSettings
 from shared.validation.authenticate import Settings as ValidationSettings
 from tests.checker import broken_brand
 from tests.liveperson.test_standin_options import brand_code
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, RECORD_CLOSE_CODES, WAIT_MS, say, thread
+from tests.support.browser import RECORD_CLOSE_CODES, say, thread
 from tests.support.servers import Serving
 
 STATIC = Path(web_sdk.__file__).parent / "static"
@@ -220,27 +220,13 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
             yield Running(brand, standin, app)
 
 
-@pytest.fixture
-def chromium_page() -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(WAIT_MS)
-            expect.set_options(timeout=WAIT_MS)
-            yield page
-        finally:
-            browser.close()
-
-
 def brand_site(html: str) -> Flask:
     app = Flask("brand")
     app.add_url_rule("/", "page", lambda: html)
     return app
 
 
-def test_a_brand_page_binds_events_and_sees_the_embedded_window_authenticate(chromium_page, running):
-    page = chromium_page
+def test_a_brand_page_binds_events_and_sees_the_embedded_window_authenticate(page, running):
     posted: list[dict[str, Any]] = []
     page.on("request", lambda r: posted.append(json.loads(r.post_data or "{}"))
             if r.url.endswith("/authenticate") and r.method == "POST" else None)
@@ -269,11 +255,10 @@ def test_a_brand_page_binds_events_and_sees_the_embedded_window_authenticate(chr
         assert seen["asked"] == 1
 
 
-def test_a_single_page_app_guest_keeps_the_conversation_when_logging_in(chromium_page, running):
+def test_a_single_page_app_guest_keeps_the_conversation_when_logging_in(page, running):
     """Unauthenticated messaging, the guest's token extended at its expiry (4407), then step-up
     on lpTag.newPage: the same conversation, now the customer's, with its history. Logging out
     (identity and method removed, newPage) leaves it: a new guest, in a new conversation."""
-    page = chromium_page
     page.add_init_script(RECORD_CLOSE_CODES)
     with Serving(brand_site(running.fill(SPA_PAGE))) as brand:
         page.goto(brand.url + "/")
@@ -313,8 +298,7 @@ def test_a_single_page_app_guest_keeps_the_conversation_when_logging_in(chromium
         assert not listed[window.get_attribute("data-conversation-id")]["authenticated"]
 
 
-def test_a_refused_code_shows_livepersons_number_name_and_reason(chromium_page, running):
-    page = chromium_page
+def test_a_refused_code_shows_livepersons_number_name_and_reason(page, running):
     unknown = json.dumps(["a-code-the-brand-never-issued"])
     with Serving(brand_site(running.fill(BRAND_PAGE, unknown))) as brand:
         page.goto(brand.url + "/")
@@ -355,11 +339,10 @@ def planted_guest(running: Running) -> str:
 
 @pytest.mark.parametrize("named_origin", ["the opener's", "another"])
 def test_the_popout_takes_a_guest_only_from_the_origin_it_was_opened_for(
-        chromium_page, running, named_origin):
+        page, running, named_origin):
     """The window listens to its opener only at the `parentWindowOrigin` it sends the brand: an
     opener of another origin cannot slip it a guest. (One that names itself can: whatever opens
     the window is its parent, as with LivePerson's.)"""
-    page = chromium_page
     with Serving(brand_site(OPENER_PAGE)) as other:
         page.goto(other.url + "/")
         parent = other.url if named_origin == "the opener's" else "http://127.0.0.1:9"
@@ -380,10 +363,9 @@ def test_the_popout_takes_a_guest_only_from_the_origin_it_was_opened_for(
             assert sockets == []
 
 
-def test_the_tag_hands_a_guest_to_no_other_origin(chromium_page, running):
+def test_the_tag_hands_a_guest_to_no_other_origin(page, running):
     """A page of another origin that holds the brand's window asks the tag as the pop-out would:
     no answer reaches it."""
-    page = chromium_page
     with Serving(brand_site(running.fill(SPA_PAGE))) as brand, Serving(brand_site(OPENER_PAGE)) as other:
         page.goto(other.url + "/")
         with page.expect_popup() as popup:

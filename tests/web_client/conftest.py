@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, WAIT_MS, Shots, Site, brand_stack
+from tests.support.browser import Site, brand_stack
 
 
 @pytest.fixture(scope="package")
@@ -28,30 +27,3 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                      in_readme=True) as (backend, brands):
         yield Site(backend=backend, **brands)
 
-
-@pytest.fixture(scope="package")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    """A fresh browser profile per test: no cookie or storage carries over."""
-    ctx = browser.new_context(viewport=VIEWPORT)
-    ctx.set_default_timeout(WAIT_MS)
-    expect.set_options(timeout=WAIT_MS)
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def page(context: BrowserContext) -> Page:
-    return context.new_page()
-
-
-@pytest.fixture
-def shots(request: pytest.FixtureRequest) -> Shots:
-    return Shots(request.node.name)

@@ -35,7 +35,7 @@ def try_login(page: Page, brand: Brand) -> None:
 
 
 def test_the_customers_browser_gets_in_and_an_unknown_one_is_told_what_to_do(
-    page: Page, browser: Browser, brand: Brand, shots: Shots
+    page: Page, chromium: Browser, brand: Brand, shots: Shots
 ) -> None:
     sub = log_in(page, brand.web)
     page.get_by_test_id("logout").click()
@@ -43,7 +43,7 @@ def test_the_customers_browser_gets_in_and_an_unknown_one_is_told_what_to_do(
 
     attack(brand)
 
-    stranger = browser.new_page()
+    stranger = chromium.new_page()
     try_login(stranger, brand)
     error = stranger.get_by_test_id("login-error")
     expect(error).to_contain_text("log in from one you have used before")
