@@ -76,7 +76,8 @@ SETTINGS: tuple[Setting, ...] = (
             "admits no one."),
     Setting("BRAND_NAME", "Example Brand",
             "The brand's name, in the header of the pages customers see (the login page, also "
-            "inside LivePerson's pop-out window)."),
+            "inside LivePerson's pop-out window); `liveperson-config` offers it as LivePerson's "
+            "Issuer Display Name."),
     Setting("BRAND_COLOR", "#1d2733", "The header's colour on those pages: `#rgb` or `#rrggbb`."),
     Setting("BRAND_ACCENT", "#1a5fb4", "The buttons' and links' colour: `#rgb` or `#rrggbb`."),
     Setting("LOGIN_HINT", None,
