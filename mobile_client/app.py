@@ -29,7 +29,7 @@ from mobile_client.screens.home import HomeScreen
 from mobile_client.screens.login import LoginScreen
 from mobile_client.screens.settings import SettingsScreen
 from mobile_client.session_store import SessionStore
-from shared.messaging_sdk import AuthenticationParams, get_pkce_params
+from shared.messaging_sdk import AuthenticationParams
 
 
 class BrandApp(App):
@@ -227,17 +227,7 @@ class BrandApp(App):
         token = self.session_token
         if token is None:
             raise BackendError("You are logged out.")
-        if flow == "code":
-            # LivePerson's mobile PKCE: the SDK makes the verifier; the backend sees the challenge only.
-            # Only when the LivePerson account has PKCE on: else LivePerson sends no verifier to the
-            # brand, which then refuses a code issued for a challenge.
-            proof = get_pkce_params() if self.client_settings.pkce else None
-            issued = self.api.liveperson_code(token, proof)
-            verifier = proof.code_verifier if proof is not None else None
-            return AuthenticationParams.code(
-                issued["code"], issued["redirect_uri"], verifier, perform_step_up=step_up
-            )
-        return AuthenticationParams.jwt(self.api.liveperson_jwt(token)["id_token"], perform_step_up=step_up)
+        return self.api.sdk_authentication(token, flow, self.client_settings.pkce, step_up)
 
     def set_flow(self, flow: str) -> None:
         self.client_settings.flow = flow

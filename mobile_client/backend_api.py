@@ -7,6 +7,8 @@
 - `POST /api/liveperson/code` (Bearer) -> {code, redirect_uri, expires_in}: for the code flow.
 - `POST /api/liveperson/jwt` (Bearer) -> {id_token, expires_in}: for the implicit flow.
 
+`sdk_authentication` turns either into what the Messaging SDK takes, for the app and the terminal.
+
 Every call is blocking and has a timeout: call it from a worker thread (`background.py`).
 Every failure is a `BackendError` whose message can be shown to the user as it is.
 """
@@ -18,7 +20,7 @@ from typing import Any
 
 import requests
 
-from shared.messaging_sdk import PkceParams
+from shared.messaging_sdk import AuthenticationParams, PkceParams, get_pkce_params
 from shared.messaging_sdk.idp import connection_failure
 
 
@@ -82,6 +84,24 @@ class BackendApi:
         if not isinstance(body.get("id_token"), str):
             raise BackendError("The backend's answer has no id_token.")
         return body
+
+    def sdk_authentication(
+        self, session_token: str, flow: str, pkce: bool, step_up: bool = False
+    ) -> AuthenticationParams:
+        """What the app hands the SDK when it asks for authentication: a fresh code or a signed
+        id_token, which carries a guest's conversation over to the customer if `step_up`."""
+        if flow == "implicit":
+            id_token = self.liveperson_jwt(session_token)["id_token"]
+            return AuthenticationParams.jwt(id_token, perform_step_up=step_up)
+        # LivePerson's mobile PKCE: the SDK makes the verifier; the backend sees the challenge only.
+        # Only when the LivePerson account has PKCE on: else LivePerson sends no verifier to the
+        # brand, which then refuses a code issued for a challenge.
+        proof = get_pkce_params() if pkce else None
+        issued = self.liveperson_code(session_token, proof)
+        verifier = proof.code_verifier if proof is not None else None
+        return AuthenticationParams.code(
+            issued["code"], issued["redirect_uri"], verifier, perform_step_up=step_up
+        )
 
     def _call(
         self, method: str, path: str, session_token: str | None = None, json: dict[str, str] | None = None

@@ -28,7 +28,6 @@ from shared.messaging_sdk import (
     MessagingClient,
     MessagingListener,
     RequestError,
-    get_pkce_params,
 )
 from shared.validation import secret_input
 
@@ -56,15 +55,7 @@ class Customer:
 
     def authentication(self, step_up: bool = False) -> AuthenticationParams:
         assert self.session_token is not None, "log in first"
-        if self.flow == "implicit":
-            issued = self.api.liveperson_jwt(self.session_token)
-            return AuthenticationParams.jwt(issued["id_token"], perform_step_up=step_up)
-        proof = get_pkce_params() if self.pkce else None
-        issued = self.api.liveperson_code(self.session_token, proof)
-        verifier = proof.code_verifier if proof else None
-        return AuthenticationParams.code(
-            issued["code"], issued["redirect_uri"], verifier, perform_step_up=step_up
-        )
+        return self.api.sdk_authentication(self.session_token, self.flow, self.pkce, step_up)
 
 
 class Printer(MessagingListener):
