@@ -4,7 +4,7 @@
   log in; the device token proves this app logged in before, the next time it does.
 - `DELETE /api/session` (Bearer): log out, the token stops working.
 - `GET /api/me` (Bearer): who the token belongs to (checks a remembered session).
-- `POST /api/liveperson/code` (Bearer) -> {code, redirect_uri, expires_in}: for the code flow.
+- `POST /api/liveperson/code` (Bearer) -> {code, redirect_uri, expires_in, scope}: for the code flow.
 - `POST /api/liveperson/jwt` (Bearer) -> {id_token, expires_in}: for the implicit flow.
 
 `sdk_authentication` turns either into what the Messaging SDK takes, for the app and the terminal.
@@ -22,6 +22,11 @@ import requests
 
 from shared.messaging_sdk import AuthenticationParams, PkceParams, get_pkce_params
 from shared.messaging_sdk.idp import connection_failure
+
+# As the website asks (web_client --code-scope): the identity, and the brand API's scope, which the
+# code grants once the customer allowed LivePerson it, so that its bots act for them (Consumer
+# Delegation).
+CODE_SCOPE = "openid profile email orders.read"
 
 
 class BackendError(Exception):
@@ -67,14 +72,16 @@ class BackendApi:
     def me(self, session_token: str) -> dict[str, Any]:
         return self._call("GET", "/api/me", session_token)
 
-    def liveperson_code(self, session_token: str, pkce: PkceParams | None = None) -> dict[str, Any]:
-        """With PKCE, only the challenge goes to the backend; the verifier stays in the app."""
-        proof = (
-            None
-            if pkce is None
-            else {"code_challenge": pkce.code_challenge, "code_challenge_method": pkce.code_challenge_method}
-        )
-        body = self._call("POST", "/api/liveperson/code", session_token, json=proof)
+    def liveperson_code(
+        self, session_token: str, pkce: PkceParams | None = None, scope: str | None = None
+    ) -> dict[str, Any]:
+        """With PKCE, only the challenge goes to the backend; the verifier stays in the app.
+        `scope` may add the brand API's scopes; the code grants those the customer allowed."""
+        request: dict[str, str] = {"scope": scope} if scope else {}
+        if pkce is not None:
+            request.update(code_challenge=pkce.code_challenge,
+                           code_challenge_method=pkce.code_challenge_method)
+        body = self._call("POST", "/api/liveperson/code", session_token, json=request or None)
         if not isinstance(body.get("code"), str) or not isinstance(body.get("redirect_uri"), str):
             raise BackendError("The backend's answer has no code and redirect_uri.")
         return body
@@ -97,7 +104,7 @@ class BackendApi:
         # Only when the LivePerson account has PKCE on: else LivePerson sends no verifier to the
         # brand, which then refuses a code issued for a challenge.
         proof = get_pkce_params() if pkce else None
-        issued = self.liveperson_code(session_token, proof)
+        issued = self.liveperson_code(session_token, proof, CODE_SCOPE)
         verifier = proof.code_verifier if proof is not None else None
         return AuthenticationParams.code(
             issued["code"], issued["redirect_uri"], verifier, perform_step_up=step_up

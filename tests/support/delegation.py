@@ -98,12 +98,13 @@ def customer_browser(backend: LiveServer) -> requests.Session:
 
 
 def customer_code(
-    backend: LiveServer, browser: requests.Session | None = None, scope: str = SCOPE
+    backend: LiveServer, browser: requests.Session | None = None, scope: str = SCOPE,
+    client_id: str = CLIENT_ID,
 ) -> str:
-    """A code for the stand-in's client, by default with the delegated scope, the customer
-    consenting if asked, as LivePerson's embedded window receives it."""
+    """A code for the stand-in's client (or `client_id`), by default with the delegated scope,
+    the customer consenting if asked, as LivePerson's embedded window receives it."""
     browser = browser or customer_browser(backend)
-    query = {"client_id": CLIENT_ID, "response_type": "code", "redirect_uri": REDIRECT_URI,
+    query = {"client_id": client_id, "response_type": "code", "redirect_uri": REDIRECT_URI,
              "scope": scope, "state": "embedded"}
     answer = browser.get(backend.url + "/oauth2/v3/authorize", params=query, allow_redirects=False,
                          timeout=TIMEOUT)
