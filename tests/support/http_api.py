@@ -126,3 +126,14 @@ def orders(base: str, access_token: str) -> requests.Response:
     """The demo brand API, as a bot calls it."""
     return requests.get(f"{base}/api/v1/orders", headers={"Authorization": f"Bearer {access_token}"},
                         timeout=TIMEOUT)
+
+
+def one_winner(responses: list[requests.Response]) -> dict[str, Any]:
+    """Of concurrent uses of one code or refresh token, exactly one succeeds and every other is
+    refused with a 400 invalid_grant (no 500): the winner's answer."""
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [200] + [400] * (len(responses) - 1), [r.text for r in responses]
+    for response in responses:
+        if response.status_code == 400:
+            assert response.json()["error"] == "invalid_grant", response.text
+    return next(dict(response.json()) for response in responses if response.status_code == 200)
