@@ -19,13 +19,13 @@ import pytest
 
 from tests.support import demo
 from tests.support.demo import ROOT, Demo
+from tests.support.servers import DEMO_PORTS
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc for the children")
 
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"^<!-- runnable(?:: prints (?P<prints>.*?))? -->\n```sh\n(?P<script>.*?)^```$",
                    re.MULTILINE | re.DOTALL)
-DEMO_PORTS = {"BACKEND_BIND": "127.0.0.1:8000", "WEB_CLIENT_PORT": "8001", "LIVEPERSON_PORT": "8002"}
 
 
 @dataclass(frozen=True)
@@ -56,12 +56,11 @@ BLOCKS = runnable_blocks()
 
 @pytest.fixture(scope="module")
 def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    environment = {**demo.environment(), **DEMO_PORTS}
-    busy = demo.busy_ports([int(address.rsplit(":", 1)[-1]) for address in DEMO_PORTS.values()])
+    busy = demo.busy_ports(list(DEMO_PORTS.values()))
     if busy:
         pytest.skip(f"bin/demo's ports {busy} are taken (a demo running?): stop it to run the docs' commands")
     checkout = demo.copy_checkout(tmp_path_factory.mktemp("docs_demo"))
-    with demo.running(checkout, environment) as running:
+    with demo.running(checkout, demo.environment(DEMO_PORTS)) as running:
         yield running
 
 

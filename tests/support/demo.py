@@ -32,18 +32,6 @@ class Demo:
     checkout: Path
     environment: dict[str, str]
 
-    @property
-    def backend(self) -> str:
-        return f"http://{self.environment['BACKEND_BIND']}"
-
-    @property
-    def web_client(self) -> str:
-        return f"http://127.0.0.1:{self.environment['WEB_CLIENT_PORT']}"
-
-    @property
-    def liveperson(self) -> str:
-        return f"http://127.0.0.1:{self.environment['LIVEPERSON_PORT']}"
-
 
 def free_ports(count: int) -> list[int]:
     sockets = [socket.socket() for _ in range(count)]
@@ -104,12 +92,14 @@ def copy_checkout(folder: Path) -> Path:
     return folder
 
 
-def environment() -> dict[str, str]:
-    """The test's environment without the project's settings, and the demo on free ports."""
-    backend, web, liveperson = free_ports(3)
+def environment(ports: dict[str, int] | None = None) -> dict[str, str]:
+    """The test's environment without the project's settings, and the demo on `ports` (keyed as
+    servers.DEMO_PORTS), by default free ones."""
+    chosen = ports or dict(zip(("backend", "web_client", "liveperson"), free_ports(3), strict=True))
     ours = ("BACKEND_", "LIVEPERSON_", "WEB_CLIENT_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
-    env.update(BACKEND_BIND=f"127.0.0.1:{backend}", WEB_CLIENT_PORT=str(web), LIVEPERSON_PORT=str(liveperson))
+    env.update(BACKEND_BIND=f"127.0.0.1:{chosen['backend']}", WEB_CLIENT_PORT=str(chosen["web_client"]),
+               LIVEPERSON_PORT=str(chosen["liveperson"]))
     return env
 
 
